@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 
 namespace WebSockets.CloseStatus.Internal;
 
@@ -11,5 +12,67 @@ internal static class ThrowHelper
         throw new ArgumentOutOfRangeException(
             paramName,
             value,
-            $"The close status {value} does not fit in 16 bits (0–65535), so it has no WebSocket close code.");
+            Format("The close status {0} does not fit in 16 bits (0–65535), so it is no WebSocket close code.", value));
+
+    [DoesNotReturn]
+    public static void ThrowNoStatusForError(ClosePayloadError error) =>
+        throw new ArgumentOutOfRangeException(
+            nameof(error),
+            error,
+            error == ClosePayloadError.None
+                ? "ClosePayloadError.None is no error, so there is no status to answer it with."
+                : Format("{0} is not a defined ClosePayloadError.", (int)error));
+
+    /// <summary>Throws for a status that must not be written, or for <see cref="WebSocketCloseStatus.Empty"/> with a reason.</summary>
+    [DoesNotReturn]
+    public static void ThrowUnsendableStatus(WebSocketCloseStatus status, string paramName)
+    {
+        int code = (int)status;
+        string message = status switch
+        {
+            WebSocketCloseStatus.Empty =>
+                "1005 (Empty) stands for a close frame without a status; it is written as an empty payload, which cannot carry a reason (RFC 6455 §7.1.5, §7.4.1).",
+            WebSocketCloseStatus.AbnormalClosure or WebSocketCloseStatus.TlsHandshakeFailure =>
+                Format("{0} ({1}) is reported locally and must not be sent in a close frame (RFC 6455 §7.4.1).", code, status),
+            WebSocketCloseStatus.Reserved =>
+                "1004 (Reserved) has no defined meaning and must not be sent in a close frame (RFC 6455 §7.4.1).",
+            _ => status.GetRange() switch
+            {
+                CloseStatusRange.Unused => Format("{0} is in 0–999, which is not used, and must not be sent in a close frame (RFC 6455 §7.4.2).", code),
+                CloseStatusRange.Protocol => Format("{0} is in 1016–2999, reserved for codes that future standards define, and none is registered for it (RFC 6455 §7.4.2).", code),
+                _ => Format("{0} is above 4999, outside the close code ranges, and must not be sent in a close frame (RFC 6455 §7.4.2).", code),
+            },
+        };
+
+        throw new ArgumentOutOfRangeException(paramName, status, message);
+    }
+
+    [DoesNotReturn]
+    public static void ThrowReasonTooLong(long byteCount, string paramName) =>
+        throw new ArgumentException(
+            Format("The reason is {0} bytes in UTF-8; a close frame holds at most {1} (RFC 6455 §5.5: 125 bytes less the 2-byte code). Shorten it, or ask for CloseReasonTruncation.", byteCount, ClosePayload.MaxReasonLength),
+            paramName);
+
+    [DoesNotReturn]
+    public static void ThrowLoneSurrogate(ReadOnlySpan<char> reason, int index, string paramName) =>
+        throw new ArgumentException(
+            Format("The reason has a lone surrogate U+{0:X4} at index {1}; it cannot be encoded as UTF-8 (RFC 3629).", (int)reason[index], index),
+            paramName);
+
+    [DoesNotReturn]
+    public static void ThrowInvalidUtf8(int index, string paramName) =>
+        throw new ArgumentException(
+            Format("The reason is not well-formed UTF-8 at byte index {0} (RFC 3629).", index),
+            paramName);
+
+    [DoesNotReturn]
+    public static void ThrowUndefinedEnum<T>(T value, string paramName)
+        where T : struct, Enum =>
+        throw new ArgumentOutOfRangeException(paramName, value, Format("{0} is not a defined {1} value.", value, typeof(T).Name));
+
+    [DoesNotReturn]
+    public static void ThrowArgumentNull(string paramName) => throw new ArgumentNullException(paramName);
+
+    private static string Format(string format, params object[] args) =>
+        string.Format(CultureInfo.InvariantCulture, format, args);
 }
