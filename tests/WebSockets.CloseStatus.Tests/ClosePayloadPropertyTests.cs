@@ -1,0 +1,184 @@
+using System;
+using System.Linq;
+using System.Text;
+using CsCheck;
+using FluentAssertions;
+using WebSockets.CloseStatus.Tests.TestData;
+using Xunit;
+
+namespace WebSockets.CloseStatus.Tests;
+
+/// <summary>Property tests: round trips, hostile input against the oracle, truncation invariants.</summary>
+public class ClosePayloadPropertyTests
+{
+    private const long Iterations = 20_000;
+
+    // Scalars drawn from every UTF-8 length class, so 1-, 2-, 3- and 4-byte forms all appear.
+    private static readonly Gen<string> s_scalar = Gen.OneOf(
+        Gen.Int[0x00, 0x7F],
+        Gen.Int[0x80, 0x7FF],
+        Gen.Int[0x800, 0xD7FF],
+        Gen.Int[0xE000, 0xFFFF],
+        Gen.Int[0x10000, 0x10FFFF]).Select(char.ConvertFromUtf32);
+
+    // Reasons that fit: scalars appended while the UTF-8 length stays within 123 bytes.
+    private static readonly Gen<string> s_fittingText = s_scalar.Array[0, 123].Select(scalars =>
+    {
+        var builder = new StringBuilder();
+        int bytes = 0;
+        foreach (string scalar in scalars)
+        {
+            bytes += Encoding.UTF8.GetByteCount(scalar);
+            if (bytes > ClosePayload.MaxReasonLength)
+            {
+                break;
+            }
+
+            builder.Append(scalar);
+        }
+
+        return builder.ToString();
+    });
+
+    // The sendable ranges of RFC 6455 §7.4 and the IANA registry; the test checks each draw with the oracle.
+    private static readonly Gen<WebSocketCloseStatus> s_sendable =
+        Gen.OneOf(Gen.Int[1000, 1003], Gen.Int[1007, 1014], Gen.Int[3000, 4999]).Select(c => (WebSocketCloseStatus)c);
+
+    [Fact]
+    public void WriteThenRead_EveryValidStatusAndReason_RoundTrips()
+    {
+        Gen.Select(s_sendable, s_fittingText)
+            .Sample((status, reason) =>
+            {
+                Rfc6455.OracleValidOnWire((int)status).Should().BeTrue();
+                Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
+                ClosePayload.TryWrite(buffer, status, reason, out int written).Should().BeTrue();
+
+                ClosePayload.Read(buffer[..written], out WebSocketCloseStatus read, out ReadOnlySpan<byte> utf8).Should().Be(ClosePayloadError.None);
+                read.Should().Be(status);
+                Encoding.UTF8.GetString(utf8).Should().Be(reason);
+
+                ClosePayload.TryWrite(buffer, status, Encoding.UTF8.GetBytes(reason), out int utf8Written).Should().BeTrue();
+                utf8Written.Should().Be(written);
+            }, iter: Iterations);
+    }
+
+    [Fact]
+    public void Read_ArbitraryBytes_NeverThrows_AndMatchesOracle()
+    {
+        Gen.Byte.Array[0, 130].Sample(AssertMatchesOracle, iter: 100_000);
+    }
+
+    [Fact]
+    public void Read_MutatedValidPayloads_MatchOracle()
+    {
+        // Valid payloads with one bit flipped, truncated, extended, or with invalid UTF-8 spliced in.
+        Gen<byte[]> valid = Gen.Select(s_sendable, s_fittingText)
+            .Select((status, reason) => ClosePayload.Create(status, reason));
+        Gen<byte[]> mutated = Gen.Select(valid, Gen.Int[0, 3], Gen.Int[0, 1000], Gen.Byte).Select((payload, kind, position, value) =>
+        {
+            if (payload.Length == 0)
+            {
+                return [value];
+            }
+
+            int at = position % payload.Length;
+            byte[] copy = payload.ToArray();
+            switch (kind)
+            {
+                case 0:
+                    copy[at] ^= (byte)(1 << (value % 8));
+                    return copy;
+                case 1:
+                    return copy[..at];
+                case 2:
+                    return [.. copy, value];
+                default:
+                    copy[at] = value >= 0x80 ? value : (byte)(0x80 | value);
+                    return copy;
+            }
+        });
+
+        mutated.Sample(AssertMatchesOracle, iter: 50_000);
+    }
+
+    [Fact]
+    public void Read_ValidResults_ReEncodeToTheSameBytes()
+    {
+        Gen.Byte.Array[0, 125].Sample(payload =>
+        {
+            if (ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason) != ClosePayloadError.None)
+            {
+                return;
+            }
+
+            Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
+            ClosePayload.TryWrite(buffer, status, reason, out int written).Should().BeTrue();
+            buffer[..written].ToArray().Should().Equal(payload);
+        }, iter: Iterations);
+    }
+
+    [Fact]
+    public void Truncate_AnyText_FitsLimit_IsWellFormed_AndIsAPrefix()
+    {
+        Gen.Select(s_scalar.Array[0, 200].Select(string.Concat), Gen.Bool).Sample((reason, ellipsis) =>
+        {
+            CloseReasonTruncation truncation = ellipsis ? CloseReasonTruncation.TruncateWithEllipsis : CloseReasonTruncation.Truncate;
+            Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
+
+            ClosePayload.TryWrite(buffer, WebSocketCloseStatus.NormalClosure, reason, truncation, out int written, out int dropped).Should().BeTrue();
+
+            written.Should().BeLessThanOrEqualTo(ClosePayload.MaxLength);
+            ReadOnlySpan<byte> utf8 = buffer[2..written];
+            ClosePayloadOracle.IsWellFormedUtf8(utf8).Should().BeTrue();
+            string text = Encoding.UTF8.GetString(utf8);
+            string kept = reason[..(reason.Length - dropped)];
+            if (dropped == 0)
+            {
+                text.Should().Be(reason);
+            }
+            else
+            {
+                text.Should().Be(ellipsis ? kept + "…" : kept);
+                char.IsHighSurrogate(kept.LastOrDefault()).Should().BeFalse("a pair is never split");
+
+                // Longest prefix: one more scalar would not have fit.
+                int next = char.IsHighSurrogate(reason[kept.Length]) ? 2 : 1;
+                Encoding.UTF8.GetByteCount(reason[..(kept.Length + next)]).Should().BeGreaterThan(ClosePayload.MaxReasonLength - (ellipsis ? 3 : 0));
+            }
+        }, iter: Iterations);
+    }
+
+    [Fact]
+    public void Truncate_AnyUtf8_FitsLimit_IsWellFormed_AndIsAPrefix()
+    {
+        Gen.Select(s_scalar.Array[0, 200].Select(string.Concat), Gen.Bool).Sample((reason, ellipsis) =>
+        {
+            byte[] source = Encoding.UTF8.GetBytes(reason);
+            CloseReasonTruncation truncation = ellipsis ? CloseReasonTruncation.TruncateWithEllipsis : CloseReasonTruncation.Truncate;
+            Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
+
+            ClosePayload.TryWrite(buffer, WebSocketCloseStatus.NormalClosure, source, truncation, out int written, out int dropped).Should().BeTrue();
+
+            written.Should().BeLessThanOrEqualTo(ClosePayload.MaxLength);
+            ReadOnlySpan<byte> utf8 = buffer[2..written];
+            ClosePayloadOracle.IsWellFormedUtf8(utf8).Should().BeTrue();
+            int keptLength = source.Length - dropped;
+            utf8[..keptLength].ToArray().Should().Equal(source[..keptLength]);
+            (written - 2 - keptLength).Should().Be(dropped > 0 && ellipsis ? 3 : 0);
+        }, iter: Iterations);
+    }
+
+    private static void AssertMatchesOracle(byte[] payload)
+    {
+        foreach (bool lenient in new[] { false, true })
+        {
+            var expected = ClosePayloadOracle.Read(payload, lenient);
+            ClosePayloadError error = ClosePayload.Read(payload, lenient ? ClosePayloadReadMode.Lenient : ClosePayloadReadMode.Strict, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+
+            error.Should().Be(expected.Error);
+            ((int)status).Should().Be(expected.Code);
+            Encoding.UTF8.GetString(reason).Should().Be(expected.Reason);
+        }
+    }
+}
