@@ -15,13 +15,14 @@ internal static class ThrowHelper
             Format("The close status {0} does not fit in 16 bits (0–65535), so it is no WebSocket close code.", value));
 
     [DoesNotReturn]
-    public static void ThrowNoStatusForError(ClosePayloadError error) =>
+    public static void ThrowNoStatusForError<TError>(TError error)
+        where TError : struct, Enum =>
         throw new ArgumentOutOfRangeException(
             nameof(error),
             error,
-            error == ClosePayloadError.None
-                ? "ClosePayloadError.None is no error, so there is no status to answer it with."
-                : Format("{0} is not a defined ClosePayloadError.", (int)error));
+            Convert.ToInt32(error, CultureInfo.InvariantCulture) == 0
+                ? Format("{0}.None is no error, so there is no status to answer it with.", typeof(TError).Name)
+                : Format("{0} is not a defined {1}.", Convert.ToInt32(error, CultureInfo.InvariantCulture), typeof(TError).Name));
 
     /// <summary>Throws for a status that must not be written, or for <see cref="WebSocketCloseStatus.Empty"/> with a reason.</summary>
     [DoesNotReturn]
@@ -69,6 +70,10 @@ internal static class ThrowHelper
     public static void ThrowUndefinedEnum<T>(T value, string paramName)
         where T : struct, Enum =>
         throw new ArgumentOutOfRangeException(paramName, value, Format("{0} is not a defined {1} value.", value, typeof(T).Name));
+
+    [DoesNotReturn]
+    public static void ThrowNegative(int value, string paramName) =>
+        throw new ArgumentOutOfRangeException(paramName, value, Format("{0} must not be negative; it was {1}.", paramName, value));
 
     [DoesNotReturn]
     public static void ThrowArgumentNull(string paramName) => throw new ArgumentNullException(paramName);

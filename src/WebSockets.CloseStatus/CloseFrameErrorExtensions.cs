@@ -1,0 +1,27 @@
+using WebSockets.CloseStatus.Internal;
+
+namespace WebSockets.CloseStatus;
+
+/// <summary>Maps a <see cref="CloseFrameError"/> to the close status to answer with.</summary>
+public static class CloseFrameErrorExtensions
+{
+    /// <summary>Gets the status to send in the close frame that answers a malformed close frame.</summary>
+    /// <param name="error">The error that <see cref="CloseFrame"/> reported.</param>
+    /// <returns><see cref="WebSocketCloseStatus.InvalidPayloadData"/> (1007) for <see cref="CloseFrameError.InvalidUtf8"/> (RFC 6455 §8.1); otherwise, <see cref="WebSocketCloseStatus.ProtocolError"/> (1002).</returns>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="error"/> is <see cref="CloseFrameError.None"/> or not a defined value.</exception>
+    public static WebSocketCloseStatus ToCloseStatus(this CloseFrameError error)
+    {
+        if (error == CloseFrameError.InvalidUtf8)
+        {
+            return WebSocketCloseStatus.InvalidPayloadData;
+        }
+
+        if (error is > CloseFrameError.None and < CloseFrameError.InvalidUtf8)
+        {
+            return WebSocketCloseStatus.ProtocolError;
+        }
+
+        ThrowHelper.ThrowNoStatusForError(error);
+        return default;
+    }
+}

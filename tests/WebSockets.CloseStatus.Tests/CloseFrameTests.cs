@@ -1,0 +1,371 @@
+using System;
+using System.Buffers;
+using System.Linq;
+using System.Text;
+using FluentAssertions;
+using WebSockets.CloseStatus.Tests.TestData;
+using Xunit;
+
+namespace WebSockets.CloseStatus.Tests;
+
+public class CloseFrameTests
+{
+    private const uint Key = 0x37FA213D;
+
+    public static TheoryData<int> PayloadLengths0To125() => [.. Enumerable.Range(0, 126)];
+
+    [Theory]
+    [MemberData(nameof(PayloadLengths0To125))]
+    public void Header_EveryPayloadLength_ServerUnmasked_ClientMasked_Rfc6455_5_2(int length)
+    {
+        // §5.2: byte 0 = FIN | opcode 0x8; byte 1 = MASK | 7-bit length; §5.3: a client adds the 4-byte key.
+        byte[] payload = FramePayload(length);
+        byte[] server = Frames.Unmasked(payload);
+        byte[] client = SystemNetPeer.MaskedCloseFrame(payload, Key);
+
+        server[..2].Should().Equal(0x88, (byte)length);
+        client[..6].Should().Equal(0x88, (byte)(0x80 | length), 0x37, 0xFA, 0x21, 0x3D);
+
+        OperationStatus expected = length == 1 ? OperationStatus.InvalidData : OperationStatus.Done;
+        CloseFrame.Read(server, WebSocketRole.Client, default, out CloseFrameReadResult fromServer).Should().Be(expected);
+        CloseFrame.Read(client, WebSocketRole.Server, new byte[125], out CloseFrameReadResult fromClient).Should().Be(expected);
+        if (length == 1)
+        {
+            fromServer.Error.Should().Be(CloseFrameError.TooShort);
+            fromClient.Error.Should().Be(CloseFrameError.TooShort);
+            return;
+        }
+
+        fromServer.BytesConsumed.Should().Be(2 + length);
+        fromClient.BytesConsumed.Should().Be(6 + length);
+        fromClient.Utf8Reason.ToArray().Should().Equal(payload.Skip(2));
+        fromServer.Utf8Reason.ToArray().Should().Equal(payload.Skip(2));
+        fromServer.Status.Should().Be(length == 0 ? WebSocketCloseStatus.Empty : WebSocketCloseStatus.NormalClosure);
+
+        // And the writers produce exactly these bytes.
+        byte[] written = new byte[CloseFrame.MaxLength];
+        WriteFrame(written, WebSocketRole.Server, payload, out int serverLength).Should().BeTrue();
+        written[..serverLength].Should().Equal(server);
+        WriteMasked(written, payload, Key, out int clientLength).Should().BeTrue();
+        written[..clientLength].Should().Equal(client);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x08, 0x00 }, CloseFrameError.NotFinal)]              // §5.5: control frames are not fragmented
+    [InlineData(new byte[] { 0xC8, 0x00 }, CloseFrameError.ReservedBitsSet)]       // §5.2: RSV1
+    [InlineData(new byte[] { 0xA8, 0x00 }, CloseFrameError.ReservedBitsSet)]       // RSV2
+    [InlineData(new byte[] { 0x98, 0x00 }, CloseFrameError.ReservedBitsSet)]       // RSV3
+    [InlineData(new byte[] { 0x81, 0x00 }, CloseFrameError.NotCloseFrame)]         // text
+    [InlineData(new byte[] { 0x89, 0x00 }, CloseFrameError.NotCloseFrame)]         // ping
+    [InlineData(new byte[] { 0x8A, 0x00 }, CloseFrameError.NotCloseFrame)]         // pong
+    [InlineData(new byte[] { 0x8B, 0x00 }, CloseFrameError.NotCloseFrame)]         // reserved control opcode
+    [InlineData(new byte[] { 0x88, 0x7E, 0x00, 0x02 }, CloseFrameError.ExtendedLength)] // §5.5: 16-bit length form
+    [InlineData(new byte[] { 0x88, 0x7F, 0, 0, 0, 0, 0, 0, 0, 2 }, CloseFrameError.ExtendedLength)] // 64-bit form
+    [InlineData(new byte[] { 0x88, 0x02, 0x03, 0xE8 }, CloseFrameError.MaskMissing)] // §5.1: a server needs masked frames
+    [InlineData(new byte[] { 0x88, 0x01, 0x03 }, CloseFrameError.MaskMissing)]
+    public void Read_AsServer_FrameLevelErrors(byte[] frame, CloseFrameError expected)
+    {
+        CloseFrame.Read(frame, WebSocketRole.Server, new byte[125], out CloseFrameReadResult result).Should().Be(OperationStatus.InvalidData);
+
+        result.Error.Should().Be(expected);
+        result.Error.ToCloseStatus().Should().Be(WebSocketCloseStatus.ProtocolError);
+        result.BytesConsumed.Should().Be(0);
+        result.Status.Should().Be(default(WebSocketCloseStatus));
+    }
+
+    [Fact]
+    public void Read_AsClient_MaskedFrame_IsUnexpectedMask_Rfc6455_5_1()
+    {
+        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, []), Key);
+
+        CloseFrame.Read(frame, WebSocketRole.Client, new byte[125], out CloseFrameReadResult result).Should().Be(OperationStatus.InvalidData);
+
+        result.Error.Should().Be(CloseFrameError.UnexpectedMask);
+    }
+
+    [Theory]
+    [InlineData(1006, "", CloseFrameError.InvalidStatus, WebSocketCloseStatus.ProtocolError)]
+    [InlineData(999, "", CloseFrameError.InvalidStatus, WebSocketCloseStatus.ProtocolError)]
+    [InlineData(1000, "C0 80", CloseFrameError.InvalidUtf8, WebSocketCloseStatus.InvalidPayloadData)]
+    [InlineData(1000, "ED A0 80", CloseFrameError.InvalidUtf8, WebSocketCloseStatus.InvalidPayloadData)]
+    public void Read_PayloadRules_ApplyInsideFrames(int code, string reasonHex, CloseFrameError expected, WebSocketCloseStatus answer)
+    {
+        byte[] payload = Hex.Payload(code, Hex.Parse(reasonHex));
+        byte[] buffer = new byte[125];
+
+        CloseFrame.Read(SystemNetPeer.MaskedCloseFrame(payload, Key), WebSocketRole.Server, buffer, out CloseFrameReadResult masked).Should().Be(OperationStatus.InvalidData);
+        CloseFrame.Read(Frames.Unmasked(payload), WebSocketRole.Client, buffer, out CloseFrameReadResult unmasked).Should().Be(OperationStatus.InvalidData);
+
+        masked.Error.Should().Be(expected);
+        unmasked.Error.Should().Be(expected);
+        masked.Error.ToCloseStatus().Should().Be(answer);
+    }
+
+    [Fact]
+    public void Read_StreamedOneByteAtATime_NeedsMoreUntilComplete_ThenSameAsWhole()
+    {
+        byte[][] frames =
+        [
+            SystemNetPeer.MaskedCloseFrame(Hex.Payload(1001, Encoding.UTF8.GetBytes("Grüße 😀")), Key),
+            SystemNetPeer.MaskedCloseFrame([], Key),
+            SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, [.. Enumerable.Repeat((byte)'a', 123)]), Key),
+            SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, [0xFF]), Key),
+        ];
+        byte[] destination = new byte[125];
+        foreach (byte[] frame in frames)
+        {
+            OperationStatus whole = CloseFrame.Read(frame, WebSocketRole.Server, destination, out CloseFrameReadResult expected);
+            byte[] expectedReason = expected.Utf8Reason.ToArray();
+            (CloseFrameError Error, int Consumed, WebSocketCloseStatus Status) expectedFields = (expected.Error, expected.BytesConsumed, expected.Status);
+
+            byte[] trailing = [.. frame, 0x81, 0x00]; // a following frame must be left alone
+            for (int available = 0; available < frame.Length; available++)
+            {
+                CloseFrame.Read(trailing.AsSpan(0, available), WebSocketRole.Server, destination, out CloseFrameReadResult partial).Should().Be(OperationStatus.NeedMoreData, "{0} of {1} bytes", available, frame.Length);
+                partial.BytesConsumed.Should().Be(0);
+                partial.BytesNeeded.Should().BeInRange(1, frame.Length - available);
+                (available + partial.BytesNeeded <= frame.Length).Should().BeTrue();
+            }
+
+            CloseFrame.Read(trailing, WebSocketRole.Server, destination, out CloseFrameReadResult complete).Should().Be(whole);
+            (complete.Error, complete.BytesConsumed, complete.Status).Should().Be(expectedFields);
+            complete.Utf8Reason.ToArray().Should().Equal(expectedReason);
+        }
+    }
+
+    [Fact]
+    public void Read_NeedMoreData_BytesNeeded_ReachesTheFrameInFewSteps()
+    {
+        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, "abc"u8.ToArray()), Key);
+
+        CloseFrame.Read([], WebSocketRole.Server, default, out CloseFrameReadResult empty).Should().Be(OperationStatus.NeedMoreData);
+        empty.BytesNeeded.Should().Be(2);
+        CloseFrame.Read(frame.AsSpan(0, 2), WebSocketRole.Server, default, out CloseFrameReadResult header).Should().Be(OperationStatus.NeedMoreData);
+        header.BytesNeeded.Should().Be(frame.Length - 2);
+    }
+
+    [Fact]
+    public void Read_InvalidFirstByte_IsReportedBeforeTheRestArrives()
+    {
+        CloseFrame.Read([0x08], WebSocketRole.Server, default, out CloseFrameReadResult result).Should().Be(OperationStatus.InvalidData);
+
+        result.Error.Should().Be(CloseFrameError.NotFinal);
+    }
+
+    [Fact]
+    public void Read_MaskedPayload_DestinationTooSmall()
+    {
+        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, "abc"u8.ToArray()), Key);
+
+        CloseFrame.Read(frame, WebSocketRole.Server, new byte[4], out CloseFrameReadResult result).Should().Be(OperationStatus.DestinationTooSmall);
+
+        result.BytesNeeded.Should().Be(5);
+        result.BytesConsumed.Should().Be(0);
+    }
+
+    [Fact]
+    public void ReadInPlace_UnmasksIntoSource()
+    {
+        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1008, "nope"u8.ToArray()), Key);
+
+        CloseFrame.ReadInPlace(frame, WebSocketRole.Server, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+
+        result.Status.Should().Be(WebSocketCloseStatus.PolicyViolation);
+        Encoding.UTF8.GetString(result.Utf8Reason).Should().Be("nope");
+        frame[6..].Should().Equal(Hex.Payload(1008, "nope"u8.ToArray()));
+    }
+
+    [Fact]
+    public void ReadInPlace_NeedMoreData_ChangesNothing()
+    {
+        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, "abc"u8.ToArray()), Key);
+        byte[] partial = frame[..^1];
+        byte[] copy = partial.ToArray();
+
+        CloseFrame.ReadInPlace(partial, WebSocketRole.Server, out _).Should().Be(OperationStatus.NeedMoreData);
+
+        partial.Should().Equal(copy);
+    }
+
+    [Fact]
+    public void ReadInPlace_UnmaskedAndInvalid()
+    {
+        CloseFrame.ReadInPlace(Frames.Unmasked(Hex.Payload(3000, "x"u8.ToArray())), WebSocketRole.Client, out CloseFrameReadResult ok).Should().Be(OperationStatus.Done);
+        ((int)ok.Status).Should().Be(3000);
+
+        CloseFrame.ReadInPlace(new byte[] { 0x88, 0x02, 0x03, 0xE8 }, WebSocketRole.Server, out CloseFrameReadResult bad).Should().Be(OperationStatus.InvalidData);
+        bad.Error.Should().Be(CloseFrameError.MaskMissing);
+    }
+
+    [Fact]
+    public void Write_Client_UsesFreshRandomKey_AndMasksPayload()
+    {
+        byte[] first = new byte[CloseFrame.MaxLength];
+        byte[] second = new byte[CloseFrame.MaxLength];
+
+        CloseFrame.TryWrite(first, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "bye", out int firstLength).Should().BeTrue();
+        CloseFrame.TryWrite(second, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "bye"u8, out int secondLength).Should().BeTrue();
+
+        (firstLength, secondLength).Should().Be((11, 11));
+        first[..2].Should().Equal(0x88, 0x85);
+        first[2..6].Should().NotEqual(second[2..6], "each frame gets a new key (a 1 in 2^32 chance of a false failure)");
+        foreach (byte[] frame in new[] { first, second })
+        {
+            CloseFrame.Read(frame.AsSpan(0, 11), WebSocketRole.Server, new byte[125], out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+            result.Status.Should().Be(WebSocketCloseStatus.NormalClosure);
+            Encoding.UTF8.GetString(result.Utf8Reason).Should().Be("bye");
+        }
+    }
+
+    [Fact]
+    public void Write_SameArgumentRulesAsClosePayload()
+    {
+        byte[] destination = new byte[CloseFrame.MaxLength];
+
+        Action badStatus = () => CloseFrame.TryWrite(destination, WebSocketRole.Server, WebSocketCloseStatus.AbnormalClosure, "", out _);
+        Action tooLong = () => CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.NormalClosure, new string('a', 124), Key, out _);
+        Action badUtf8 = () => CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.NormalClosure, new byte[] { 0xC0, 0x80 }, Key, out _);
+        Action badRole = () => CloseFrame.TryWrite(destination, (WebSocketRole)2, WebSocketCloseStatus.NormalClosure, "", out _);
+        Action badRoleRead = () => CloseFrame.Read([], (WebSocketRole)2, default, out _);
+        Action tinyDestinationStillValidates = () => CloseFrame.TryWrite(new byte[1], WebSocketRole.Client, WebSocketCloseStatus.Empty, "why", out _);
+
+        badStatus.Should().Throw<ArgumentOutOfRangeException>().WithMessage("1006 (AbnormalClosure) is reported locally*");
+        tooLong.Should().Throw<ArgumentException>().WithMessage("The reason is 124 bytes*");
+        badUtf8.Should().Throw<ArgumentException>().WithMessage("*not well-formed UTF-8*");
+        badRole.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("role");
+        badRoleRead.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("role");
+        tinyDestinationStillValidates.Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Write_DestinationTooSmall_ReturnsFalse_ForEverySize()
+    {
+        for (int size = 0; size < 9; size++)
+        {
+            byte[] destination = new byte[size];
+            CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.NormalClosure, "bye", Key, out int masked).Should().BeFalse();
+            CloseFrame.TryWrite(destination.AsSpan(0, Math.Min(size, 4)), WebSocketRole.Server, WebSocketCloseStatus.NormalClosure, "bye", out int server).Should().BeFalse();
+            (masked, server).Should().Be((0, 0));
+        }
+
+        // An empty payload still needs the header.
+        CloseFrame.TryWrite(new byte[1], WebSocketRole.Server, WebSocketCloseStatus.Empty, "", out int written).Should().BeFalse();
+        written.Should().Be(0);
+        CloseFrame.TryWrite(new byte[2], WebSocketRole.Server, WebSocketCloseStatus.Empty, "", out written).Should().BeTrue();
+        written.Should().Be(2);
+    }
+
+    [Fact]
+    public void Write_Truncation_ReportsDroppedChars()
+    {
+        byte[] destination = new byte[CloseFrame.MaxLength];
+
+        CloseFrame.TryWrite(destination, WebSocketRole.Client, WebSocketCloseStatus.InternalServerError, new string('x', 200), CloseReasonTruncation.TruncateWithEllipsis, out int written, out int dropped).Should().BeTrue();
+
+        written.Should().Be(CloseFrame.MaxLength);
+        dropped.Should().Be(80);
+        CloseFrame.Read(destination, WebSocketRole.Server, new byte[125], out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+        Encoding.UTF8.GetString(result.Utf8Reason).Should().EndWith("x…");
+
+        CloseFrame.TryWrite(new byte[10], WebSocketRole.Server, WebSocketCloseStatus.InternalServerError, new string('x', 200), CloseReasonTruncation.Truncate, out written, out dropped).Should().BeFalse();
+        (written, dropped).Should().Be((0, 0));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    public void Mask_MatchesNaiveXor_AtAnyOffset_AndIsItsOwnInverse(int keyOffset)
+    {
+        byte[] data = [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 7))];
+        byte[] key = [0x37, 0xFA, 0x21, 0x3D];
+        byte[] expected = [.. data.Select((b, i) => (byte)(b ^ key[(i + keyOffset) % 4]))];
+        byte[] masked = data.ToArray();
+
+        CloseFrame.Mask(masked, Key, keyOffset);
+        masked.Should().Equal(expected);
+
+        CloseFrame.Mask(masked, Key, keyOffset);
+        masked.Should().Equal(data);
+    }
+
+    [Fact]
+    public void Mask_InPieces_EqualsMaskWhole()
+    {
+        byte[] whole = [.. Enumerable.Range(0, 100).Select(i => (byte)i)];
+        byte[] pieces = whole.ToArray();
+
+        CloseFrame.Mask(whole, Key);
+        CloseFrame.Mask(pieces.AsSpan(0, 13), Key, 0);
+        CloseFrame.Mask(pieces.AsSpan(13, 50), Key, 13);
+        CloseFrame.Mask(pieces.AsSpan(63), Key, 63);
+
+        pieces.Should().Equal(whole);
+    }
+
+    [Fact]
+    public void Mask_NegativeOffset_Throws()
+    {
+        Action act = () => CloseFrame.Mask(new byte[4], Key, -1);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("keyOffset").WithMessage("*-1*");
+    }
+
+    [Fact]
+    public void CloseFrameError_ToCloseStatus_MapsEveryError()
+    {
+        foreach (CloseFrameError error in Enum.GetValues<CloseFrameError>().Where(e => e != CloseFrameError.None))
+        {
+            error.ToCloseStatus().Should().Be(error == CloseFrameError.InvalidUtf8 ? WebSocketCloseStatus.InvalidPayloadData : WebSocketCloseStatus.ProtocolError);
+        }
+
+        Action none = () => CloseFrameError.None.ToCloseStatus();
+        Action undefined = () => ((CloseFrameError)99).ToCloseStatus();
+        none.Should().Throw<ArgumentOutOfRangeException>().WithMessage("CloseFrameError.None is no error*");
+        undefined.Should().Throw<ArgumentOutOfRangeException>().WithMessage("99 is not a defined CloseFrameError*");
+    }
+
+    [Fact]
+    public void ReadAndWrite_DoNotAllocate()
+    {
+        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, [.. Enumerable.Repeat((byte)'a', 100)]), Key);
+        byte[] destination = new byte[CloseFrame.MaxLength];
+        int sink = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            CloseFrame.Read(frame, WebSocketRole.Server, destination, out CloseFrameReadResult result);
+            sink += result.BytesConsumed;
+            CloseFrame.TryWrite(destination, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "bye", out int written);
+            sink += written;
+            CloseFrame.TryWrite(destination, WebSocketRole.Server, WebSocketCloseStatus.NormalClosure, "bye", out written);
+            sink += written;
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (round == 1)
+            {
+                allocated.Should().Be(0);
+            }
+        }
+
+        sink.Should().BePositive();
+    }
+
+    private static byte[] FramePayload(int length) => length switch
+    {
+        0 => [],
+        1 => [0x03],
+        _ => Hex.Payload(1000, [.. Enumerable.Repeat((byte)'a', length - 2)]),
+    };
+
+    private static bool WriteFrame(byte[] destination, WebSocketRole role, byte[] payload, out int written) =>
+        payload.Length == 0
+            ? CloseFrame.TryWrite(destination, role, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, out written)
+            : CloseFrame.TryWrite(destination, role, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), payload.AsSpan(2), out written);
+
+    private static bool WriteMasked(byte[] destination, byte[] payload, uint key, out int written) =>
+        payload.Length == 0
+            ? CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, key, out written)
+            : CloseFrame.TryWriteMasked(destination, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), payload.AsSpan(2), key, out written);
+}
