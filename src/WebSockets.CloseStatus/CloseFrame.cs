@@ -181,10 +181,8 @@ public static class CloseFrame
 
         // Rotate the key so that data[0] meets key byte (keyOffset % 4), then XOR eight bytes at a time.
         uint key = RotateLeft(maskingKey, 8 * (keyOffset & 3));
-        Span<byte> pattern = stackalloc byte[sizeof(ulong)];
-        BinaryPrimitives.WriteUInt32BigEndian(pattern, key);
-        BinaryPrimitives.WriteUInt32BigEndian(pattern.Slice(sizeof(uint)), key);
-        ulong wide = MemoryMarshal.Read<ulong>(pattern);
+        uint native = BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(key) : key;
+        ulong wide = ((ulong)native << 32) | native;
 
         int i = 0;
         for (; data.Length - i >= sizeof(ulong); i += sizeof(ulong))
@@ -200,7 +198,7 @@ public static class CloseFrame
 
         for (; i < data.Length; i++)
         {
-            data[i] ^= pattern[i & 3];
+            data[i] ^= (byte)(key >> (24 - (8 * (i & 3))));
         }
     }
 

@@ -1,0 +1,176 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Unicode;
+using System.Threading;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+
+namespace WebSockets.CloseStatus.Benchmarks;
+
+/// <summary>Reading a close payload: ours against what users would write or use instead.</summary>
+[MemoryDiagnoser]
+public class ReadBenchmarks
+{
+    private byte[] _payload = [];
+    private byte[] _serverFrame = [];
+    private byte[] _clientFrame = [];
+    private readonly byte[] _unmasked = new byte[ClosePayload.MaxLength];
+    private readonly byte[] _receiveBuffer = new byte[256];
+
+    [ParamsSource(nameof(Workloads))]
+    public Workload Workload { get; set; } = Workload.Valid[0];
+
+    public static IEnumerable<Workload> Workloads => Workload.ForRead;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _payload = Workload.Payload;
+        _serverFrame = [0x88, (byte)_payload.Length, .. _payload];
+        _clientFrame = new byte[6 + _payload.Length];
+        _clientFrame[0] = 0x88;
+        _clientFrame[1] = (byte)(0x80 | _payload.Length);
+        _clientFrame[2] = 0x12;
+        _clientFrame[3] = 0x34;
+        _clientFrame[4] = 0x56;
+        _clientFrame[5] = 0x78;
+        for (int i = 0; i < _payload.Length; i++)
+        {
+            _clientFrame[6 + i] = (byte)(_payload[i] ^ _clientFrame[2 + (i & 3)]);
+        }
+    }
+
+    /// <summary>ClosePayload.Read: every RFC rule, no allocation.</summary>
+    [Benchmark]
+    public int Ours()
+    {
+        ClosePayloadError error = ClosePayload.Read(_payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+        return (int)error + (int)status + reason.Length;
+    }
+
+    /// <summary>The least correct code: length checks, big-endian code, range check, Utf8.IsValid.</summary>
+    [Benchmark(Baseline = true)]
+    public int MinimalCorrect() => MinimalRead(_payload, out int status, out int reasonLength) + status + reasonLength;
+
+    /// <summary>What many stacks hand-roll: no code or UTF-8 validation, a string per reason.</summary>
+    [Benchmark]
+    public int NaiveGetString()
+    {
+        if (_payload.Length < 2)
+        {
+            return 1005;
+        }
+
+        int status = BinaryPrimitives.ReadUInt16BigEndian(_payload);
+        string reason = Encoding.UTF8.GetString(_payload, 2, _payload.Length - 2);
+        return status + reason.Length;
+    }
+
+    /// <summary>CloseFrame.Read on the unmasked server frame (header checks included).</summary>
+    [Benchmark]
+    public int OursFrameUnmasked()
+    {
+        CloseFrame.Read(_serverFrame, WebSocketRole.Client, default, out CloseFrameReadResult result);
+        return (int)result.Status + result.Utf8Reason.Length + result.BytesConsumed;
+    }
+
+    /// <summary>CloseFrame.Read on the masked client frame (unmasking into a buffer included).</summary>
+    [Benchmark]
+    public int OursFrameMasked()
+    {
+        CloseFrame.Read(_clientFrame, WebSocketRole.Server, _unmasked, out CloseFrameReadResult result);
+        return (int)result.Status + result.Utf8Reason.Length + result.BytesConsumed;
+    }
+
+    /// <summary>.NET's ManagedWebSocket receiving the masked frame via WebSocket.CreateFromStream: the only parser .NET offers; includes frame handling and the socket's creation.</summary>
+    [Benchmark]
+    public async Task<int> DotNetManagedWebSocket()
+    {
+        using var stream = new MemoryStream(_clientFrame, writable: false);
+        using WebSocket socket = WebSocket.CreateFromStream(new ReadOnlyDuplex(stream), isServer: true, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan);
+        try
+        {
+            WebSocketReceiveResult result = await socket.ReceiveAsync(_receiveBuffer, CancellationToken.None).ConfigureAwait(false);
+            return (int)(result.CloseStatus ?? 0) + (result.CloseStatusDescription?.Length ?? 0);
+        }
+        catch (WebSocketException)
+        {
+            return -1;
+        }
+    }
+
+    internal static int MinimalRead(ReadOnlySpan<byte> source, out int status, out int reasonLength)
+    {
+        status = 0;
+        reasonLength = 0;
+        if (source.Length == 0)
+        {
+            status = 1005;
+            return 0;
+        }
+
+        if (source.Length == 1 || source.Length > 125)
+        {
+            return 1;
+        }
+
+        int code = BinaryPrimitives.ReadUInt16BigEndian(source);
+        bool valid = code is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999);
+        if (!valid)
+        {
+            return 3;
+        }
+
+        ReadOnlySpan<byte> reason = source[2..];
+        if (!Utf8.IsValid(reason))
+        {
+            return 4;
+        }
+
+        status = code;
+        reasonLength = reason.Length;
+        return 0;
+    }
+
+    // ManagedWebSocket wants a writable stream for its answers; writes are dropped.
+    private sealed class ReadOnlyDuplex(Stream input) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => input.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            new(input.Read(buffer.Span));
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => default;
+    }
+}
