@@ -14,7 +14,9 @@ namespace WebSockets.CloseStatus.Benchmarks;
 
 /// <summary>Writing a close payload: ours against what users would write or use instead.</summary>
 [MemoryDiagnoser]
-public sealed class WriteBenchmarks : IDisposable
+#pragma warning disable CA1001 // BenchmarkDotNet wants unsealed classes; the stream is disposed in GlobalCleanup.
+public class WriteBenchmarks
+#pragma warning restore CA1001
 {
     private readonly int _code = 1000;
     private readonly byte[] _destination = new byte[CloseFrame.MaxLength];
@@ -34,7 +36,8 @@ public sealed class WriteBenchmarks : IDisposable
         _utf8Reason = Workload.Utf8Reason;
     }
 
-    public void Dispose() => _stream.Dispose();
+    [GlobalCleanup]
+    public void Cleanup() => _stream.Dispose();
 
     /// <summary>ClosePayload.TryWrite from a string: validation, one transcoding pass, no allocation.</summary>
     [Benchmark]
@@ -103,8 +106,46 @@ public sealed class WriteBenchmarks : IDisposable
     public async Task<long> DotNetCloseOutputAsync()
     {
         _stream.Position = 0;
-        using WebSocket socket = WebSocket.CreateFromStream(_stream, isServer: true, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan);
+        using WebSocket socket = WebSocket.CreateFromStream(new KeepOpenStream(_stream), isServer: true, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan);
         await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, _reason, CancellationToken.None).ConfigureAwait(false);
         return _stream.Position;
+    }
+
+    // Disposing the WebSocket disposes its stream; this keeps the reused stream open across closes.
+    private sealed class KeepOpenStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => inner.Length;
+
+        public override long Position
+        {
+            get => inner.Position;
+            set => inner.Position = value;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            inner.Write(buffer.Span);
+            return default;
+        }
     }
 }

@@ -1,0 +1,9 @@
+using System;
+
+namespace WebSockets.CloseStatus.Tool;
+
+internal static class Program
+{
+    private static int Main(string[] args) =>
+        new Cli(Console.In, Console.IsInputRedirected, Console.Out, Console.Error).Run(args);
+}

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Consumer tests: pack the library, then use it the way a consumer does, from a local feed, by version.
+#   1. pack (.nupkg + .snupkg) and check the package's contents and the PDBs' Source Link data;
+#   2. a fresh console app that references the package by version, checks its own output;
+#   3. the same app published with Native AOT (trim/AOT warnings as errors), native binary run;
+#   4. a netstandard2.0 library built against the package (the netstandard2.0 asset must resolve).
+# Works in a temporary folder it removes, and fails loudly naming the step that broke.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+step="setup"
+cleanup() {
+  status=$?
+  rm -rf "$work"
+  if [ $status -ne 0 ]; then
+    echo "consumer tests: FAILED at step: $step" >&2
+  fi
+  exit $status
+}
+trap cleanup EXIT
+
+say() { step="$1"; echo "== consumer: $1"; }
+
+version=$(sed -n 's:.*<VersionPrefix>\(.*\)</VersionPrefix>.*:\1:p' "$repo/Directory.Build.props")
+feed="$work/feed"
+export NUGET_PACKAGES="$work/packages"   # a clean cache, so the package really comes from the feed
+
+say "pack WebSockets.CloseStatus $version"
+dotnet pack "$repo/src/WebSockets.CloseStatus/WebSockets.CloseStatus.csproj" -c Release -o "$feed" -warnaserror -nologo -v q
+test -f "$feed/WebSockets.CloseStatus.$version.nupkg"
+test -f "$feed/WebSockets.CloseStatus.$version.snupkg"
+
+say "check package contents"
+python3 - "$feed/WebSockets.CloseStatus.$version.nupkg" "$version" <<'PY'
+import re, sys, zipfile
+path, version = sys.argv[1], sys.argv[2]
+z = zipfile.ZipFile(path)
+names = set(z.namelist())
+def need(cond, what):
+    if not cond:
+        sys.exit(f"package check failed: {what}")
+for tfm in ("netstandard2.0", "net10.0"):
+    need(f"lib/{tfm}/WebSockets.CloseStatus.dll" in names, f"lib/{tfm}/WebSockets.CloseStatus.dll")
+    need(f"lib/{tfm}/WebSockets.CloseStatus.xml" in names, f"lib/{tfm}/WebSockets.CloseStatus.xml (XML docs)")
+need("README.md" in names, "README.md packed")
+nuspec = z.read("WebSockets.CloseStatus.nuspec").decode()
+for pattern, what in [
+    (r"<id>WebSockets\.CloseStatus</id>", "id"),
+    (rf"<version>{re.escape(version)}</version>", "version"),
+    (r'<license type="expression">MIT</license>', "MIT license expression"),
+    (r"<readme>README\.md</readme>", "readme"),
+    (r'<repository type="git" url="https://github\.com/[^"]+" (branch="[^"]*" )?commit="[0-9a-f]{40}"', "repository url and commit"),
+    (r"<tags>[^<]*websocket[^<]*rfc6455[^<]*close-frame[^<]*span[^<]*</tags>", "tags"),
+    (r"<description>.+</description>", "description"),
+]:
+    need(re.search(pattern, nuspec), what)
+groups = dict(re.findall(r'<group targetFramework="([^"]+)"\s*(?:/>|>(.*?)</group>)', nuspec, re.S))
+need(set(groups) == {".NETStandard2.0", "net10.0"}, f"dependency groups {sorted(groups)}")
+need(re.findall(r'<dependency id="([^"]+)"', groups[".NETStandard2.0"]) == ["System.Memory"], "netstandard2.0 depends on System.Memory only")
+need(not groups["net10.0"].strip(), "net10.0 has no dependencies")
+print("package contents: ok")
+PY
+
+say "check Source Link data in the symbol package's PDBs"
+mkdir -p "$work/symbols" "$work/pdbcheck"
+python3 -c "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])" "$feed/WebSockets.CloseStatus.$version.snupkg" "$work/symbols"
+cat > "$work/pdbcheck/pdbcheck.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><Nullable>enable</Nullable></PropertyGroup>
+</Project>
+XML
+cat > "$work/pdbcheck/Program.cs" <<'CS'
+using System.Reflection.Metadata;
+// Reads a portable PDB's Source Link custom debug information (RFC-free, but documented by the PDB format).
+var sourceLinkKind = new Guid("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+int failures = 0;
+foreach (string pdb in args)
+{
+    using var stream = File.OpenRead(pdb);
+    using var provider = MetadataReaderProvider.FromPortablePdbStream(stream);
+    MetadataReader reader = provider.GetMetadataReader();
+    string? json = null;
+    foreach (CustomDebugInformationHandle handle in reader.GetCustomDebugInformation(EntityHandle.ModuleDefinition))
+    {
+        CustomDebugInformation info = reader.GetCustomDebugInformation(handle);
+        if (reader.GetGuid(info.Kind) == sourceLinkKind)
+        {
+            json = System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(info.Value));
+        }
+    }
+
+    bool ok = json is not null && json.Contains("https://raw.githubusercontent.com/", StringComparison.Ordinal);
+    Console.WriteLine($"{pdb}: {(ok ? "Source Link " + json : "no Source Link data")}");
+    failures += ok ? 0 : 1;
+}
+
+return failures == 0 && args.Length == 2 ? 0 : 1;
+CS
+dotnet run --project "$work/pdbcheck" -c Release -nologo -v q -- $(find "$work/symbols/lib" -name 'WebSockets.CloseStatus.pdb' | sort)
+
+say "write nuget.config for the local feed"
+cat > "$work/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="local" value="$feed" />
+    <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+  </packageSources>
+  <packageSourceMapping>
+    <packageSource key="local"><package pattern="WebSockets.CloseStatus" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+</configuration>
+XML
+
+say "create the console consumer"
+mkdir -p "$work/app"
+cat > "$work/app/app.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+    <RuntimeIdentifier>linux-x64</RuntimeIdentifier>
+    <SelfContained>false</SelfContained>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="WebSockets.CloseStatus" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$work/app/Program.cs" <<'CS'
+using System;
+using WebSockets.CloseStatus;
+
+// A consumer's smoke test: the enum, Read and TryWrite, checked by the program itself.
+int failures = 0;
+void Check(bool condition, string what)
+{
+    Console.WriteLine($"{(condition ? "ok  " : "FAIL")} {what}");
+    failures += condition ? 0 : 1;
+}
+
+Check((int)WebSocketCloseStatus.TlsHandshakeFailure == 1015, "enum value 1015");
+Check(WebSocketCloseStatus.TryAgainLater.IsValidOnWire() && !WebSocketCloseStatus.AbnormalClosure.IsValidOnWire(), "IsValidOnWire");
+Check(WebSocketCloseStatus.AbnormalClosure.GetDescription() == "Abnormal Closure", "GetDescription");
+
+Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
+Check(ClosePayload.TryWrite(buffer, WebSocketCloseStatus.NormalClosure, "bye 😀", out int written) && written == 10, "TryWrite");
+Check(ClosePayload.Read(buffer[..written], out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason) == ClosePayloadError.None
+      && status == WebSocketCloseStatus.NormalClosure && reason.Length == 8, "Read");
+Check(ClosePayload.Read([0x03, 0xE8, 0xC0, 0x80], out _, out _).ToCloseStatus() == WebSocketCloseStatus.InvalidPayloadData, "Read rejects bad UTF-8 with 1007");
+Check(ClosePayload.Read([], out status, out _) == ClosePayloadError.None && status == WebSocketCloseStatus.Empty, "empty payload is 1005");
+
+Console.WriteLine(failures == 0 ? "consumer: all checks passed" : $"consumer: {failures} checks failed");
+return failures == 0 ? 0 : 1;
+CS
+cp "$work/nuget.config" "$work/app/nuget.config"
+
+say "run the console consumer (JIT)"
+dotnet run --project "$work/app" -c Release -nologo -v q | tee "$work/app.out"
+grep -q "consumer: all checks passed" "$work/app.out"
+
+say "install what Native AOT needs (clang, zlib)"
+clang_bin=$(command -v clang || command -v clang-19 || command -v clang-16 || command -v clang-14 || true)
+if [ -z "$clang_bin" ] || [ ! -e /usr/lib/x86_64-linux-gnu/libz.so ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang zlib1g-dev >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang zlib1g-dev >/dev/null
+  fi
+  clang_bin=$(command -v clang || command -v clang-14)
+fi
+
+say "publish the consumer with Native AOT (trim and AOT warnings are errors)"
+dotnet publish "$work/app" -c Release -r linux-x64 -o "$work/aot" -nologo -v q \
+  -p:PublishAot=true -p:SelfContained=true -p:TreatWarningsAsErrors=true -p:IlcTreatWarningsAsErrors=true \
+  -p:TrimmerSingleWarn=false -p:CppCompilerAndLinker="$clang_bin"
+
+say "run the native consumer"
+test -x "$work/aot/app"
+"$work/aot/app" | tee "$work/aot.out"
+grep -q "consumer: all checks passed" "$work/aot.out"
+
+say "build a netstandard2.0 library against the package"
+mkdir -p "$work/nslib"
+cat > "$work/nslib/nslib.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>netstandard2.0</TargetFramework>
+    <LangVersion>latest</LangVersion>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="WebSockets.CloseStatus" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$work/nslib/Answer.cs" <<'CS'
+using System;
+using WebSockets.CloseStatus;
+
+public static class Answer
+{
+    public static WebSocketCloseStatus For(ReadOnlySpan<byte> payload) =>
+        ClosePayload.Read(payload, out WebSocketCloseStatus status, out _) is var error && error == ClosePayloadError.None
+            ? status
+            : error.ToCloseStatus();
+}
+CS
+cp "$work/nuget.config" "$work/nslib/nuget.config"
+dotnet build "$work/nslib" -c Release -nologo -v q
+python3 - "$work/nslib/obj/project.assets.json" "$version" <<'PY'
+import json, sys
+assets = json.load(open(sys.argv[1]))
+lib = assets["targets"][".NETStandard,Version=v2.0"][f"WebSockets.CloseStatus/{sys.argv[2]}"]
+compile = list(lib.get("compile", {}))
+if compile != ["lib/netstandard2.0/WebSockets.CloseStatus.dll"]:
+    sys.exit(f"netstandard2.0 consumer resolved {compile}")
+print("netstandard2.0 asset: ok (lib/netstandard2.0/WebSockets.CloseStatus.dll)")
+PY
+
+step="done"
+echo "consumer tests: all steps passed"
