@@ -97,7 +97,7 @@ foreach (string pdb in args)
 
 return failures == 0 && args.Length == 2 ? 0 : 1;
 CS
-dotnet run --project "$work/pdbcheck" -c Release -nologo -v q -- $(find "$work/symbols/lib" -name 'WebSockets.CloseStatus.pdb' | sort)
+dotnet run --project "$work/pdbcheck" -c Release -v q -- $(find "$work/symbols/lib" -name 'WebSockets.CloseStatus.pdb' | sort)
 
 say "write nuget.config for the local feed"
 cat > "$work/nuget.config" <<XML
@@ -161,7 +161,7 @@ CS
 cp "$work/nuget.config" "$work/app/nuget.config"
 
 say "run the console consumer (JIT)"
-dotnet run --project "$work/app" -c Release -nologo -v q | tee "$work/app.out"
+dotnet run --project "$work/app" -c Release -v q | tee "$work/app.out"
 grep -q "consumer: all checks passed" "$work/app.out"
 
 say "install what Native AOT needs (clang, zlib)"
