@@ -216,7 +216,10 @@ dotnet build "$work/nslib" -c Release -nologo -v q
 python3 - "$work/nslib/obj/project.assets.json" "$version" <<'PY'
 import json, sys
 assets = json.load(open(sys.argv[1]))
-lib = assets["targets"][".NETStandard,Version=v2.0"][f"WebSockets.CloseStatus/{sys.argv[2]}"]
+targets = assets["targets"]
+if len(targets) != 1 or not any(k in (".NETStandard,Version=v2.0", "netstandard2.0") for k in targets):
+    sys.exit(f"unexpected restore targets {list(targets)}")
+lib = next(iter(targets.values()))[f"WebSockets.CloseStatus/{sys.argv[2]}"]
 compile = list(lib.get("compile", {}))
 if compile != ["lib/netstandard2.0/WebSockets.CloseStatus.dll"]:
     sys.exit(f"netstandard2.0 consumer resolved {compile}")
