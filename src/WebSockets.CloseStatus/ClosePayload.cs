@@ -218,11 +218,8 @@ public static class ClosePayload
             return TryWrite(destination, status, utf8Reason, out bytesWritten);
         }
 
-        if (!ValidateStatus(status, reasonIsEmpty: false))
-        {
-            bytesWritten = 0;
-            return true;
-        }
+        // A reason this long is never empty, so the status is either sendable or a caller mistake that throws.
+        _ = ValidateStatus(status, reasonIsEmpty: false);
 
         // Cut at a scalar boundary: step back over continuation bytes so no sequence is split.
         int kept = truncation == CloseReasonTruncation.TruncateWithEllipsis ? MaxReasonLength - Ellipsis.Length : MaxReasonLength;

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -20,6 +21,16 @@ internal static class Utf8Validation
 #endif
     }
 
+#if NET8_0_OR_GREATER
+    /// <summary>Gets the index of the first byte of the first ill-formed sequence, or -1 if <paramref name="source"/> is well formed.</summary>
+    /// <remarks>Only error messages need it, so it may be slow: the runtime's decoder stops at the first ill-formed sequence.</remarks>
+    public static int IndexOfInvalid(ReadOnlySpan<byte> source)
+    {
+        char[] scratch = new char[source.Length];
+        OperationStatus status = System.Text.Unicode.Utf8.ToUtf16(source, scratch, out int bytesRead, out _, replaceInvalidSequences: false, isFinalBlock: true);
+        return status == OperationStatus.Done ? -1 : bytesRead;
+    }
+#else
     /// <summary>Gets the index of the first byte of the first ill-formed sequence, or -1 if <paramref name="source"/> is well formed.</summary>
     public static int IndexOfInvalid(ReadOnlySpan<byte> source)
     {
@@ -112,6 +123,7 @@ internal static class Utf8Validation
 
         return -1;
     }
+#endif
 
     /// <summary>Tests whether <paramref name="value"/> is a UTF-8 continuation byte (10xxxxxx).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
