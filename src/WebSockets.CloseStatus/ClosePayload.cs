@@ -28,6 +28,7 @@ public static class ClosePayload
     /// <param name="utf8Reason">When this method returns, the UTF-8 reason as a slice of <paramref name="source"/>; empty on error.</param>
     /// <returns><see cref="ClosePayloadError.None"/> if the payload is well formed; otherwise, what is wrong with it.</returns>
     /// <remarks>Never throws and never allocates. The checks run in the order of <see cref="ClosePayloadError"/>: length, status, UTF-8.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ClosePayloadError Read(ReadOnlySpan<byte> source, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason) =>
         ReadCore(source, lenient: false, out status, out utf8Reason);
 
@@ -114,11 +115,15 @@ public static class ClosePayload
     /// <returns><see langword="true"/> if the payload fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate, is over <see cref="MaxReasonLength"/> bytes in UTF-8, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten)
     {
+        // Fast path: a sendable status and a reason that transcodes into the room left (at most 123 bytes).
+        int reasonBytes = 0;
         if (status.IsValidOnWire()
             && destination.Length >= StatusLength
-            && Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, Math.Min(destination.Length - StatusLength, MaxReasonLength)), out int reasonBytes) == OperationStatus.Done)
+            && (reason.IsEmpty
+                || Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, Math.Min(destination.Length - StatusLength, MaxReasonLength)), out reasonBytes) == OperationStatus.Done))
         {
             BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
             bytesWritten = StatusLength + reasonBytes;
@@ -136,21 +141,22 @@ public static class ClosePayload
     /// <returns><see langword="true"/> if the payload fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
     /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> is not well-formed UTF-8, is over <see cref="MaxReasonLength"/> bytes, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten)
     {
-        if (!ValidateStatus(status, utf8Reason.IsEmpty))
+        // Fast path: a sendable status, a reason that is short enough and well formed, room for both.
+        if (status.IsValidOnWire()
+            && utf8Reason.Length <= MaxReasonLength
+            && destination.Length - StatusLength >= utf8Reason.Length
+            && Utf8Validation.IsValid(utf8Reason))
         {
-            bytesWritten = 0;
+            BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
+            utf8Reason.CopyTo(destination.Slice(StatusLength));
+            bytesWritten = StatusLength + utf8Reason.Length;
             return true;
         }
 
-        if (utf8Reason.Length > MaxReasonLength)
-        {
-            ThrowHelper.ThrowReasonTooLong(utf8Reason.Length, nameof(utf8Reason));
-        }
-
-        ValidateUtf8(utf8Reason, nameof(utf8Reason));
-        return TryWriteValidated(destination, status, utf8Reason, out bytesWritten);
+        return TryWriteUtf8Slow(destination, status, utf8Reason, out bytesWritten);
     }
 
     /// <summary>Writes a close payload, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
@@ -489,6 +495,25 @@ public static class ClosePayload
         int reasonBytes = MeasureStrict(reason);
         Debug.Assert(destination.Length < StatusLength + reasonBytes, "Only a short destination is left to fail on.");
         return false;
+    }
+
+    // The cold half of TryWrite(UTF-8): explains why the fast path failed, by a throw or by false.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryWriteUtf8Slow(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten)
+    {
+        if (!ValidateStatus(status, utf8Reason.IsEmpty))
+        {
+            bytesWritten = 0;
+            return true;
+        }
+
+        if (utf8Reason.Length > MaxReasonLength)
+        {
+            ThrowHelper.ThrowReasonTooLong(utf8Reason.Length, nameof(utf8Reason));
+        }
+
+        ValidateUtf8(utf8Reason, nameof(utf8Reason));
+        return TryWriteValidated(destination, status, utf8Reason, out bytesWritten);
     }
 
     private static bool TryWriteValidated(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten)
