@@ -118,12 +118,13 @@ public static class ClosePayload
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten)
     {
-        // Fast path: a sendable status and a reason that transcodes into the room left (at most 123 bytes).
+        // Fast path: a sendable status, room for any payload, and a reason that transcodes into 123 bytes
+        // (an empty one needs no transcoder call).
         int reasonBytes = 0;
         if (status.IsValidOnWire()
-            && destination.Length >= StatusLength
+            && destination.Length >= MaxLength
             && (reason.IsEmpty
-                || Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, Math.Min(destination.Length - StatusLength, MaxReasonLength)), out reasonBytes) == OperationStatus.Done))
+                || Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, MaxReasonLength), out reasonBytes) == OperationStatus.Done))
         {
             BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
             bytesWritten = StatusLength + reasonBytes;
@@ -482,7 +483,7 @@ public static class ClosePayload
         return kept;
     }
 
-    // The cold half of TryWrite(char): explains why the fast path failed, by a throw or by false.
+    // The general half of TryWrite(char): a destination under MaxLength bytes, or a failure to explain by a throw or by false.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool TryWriteSlow(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten)
     {
@@ -492,8 +493,16 @@ public static class ClosePayload
             return true;
         }
 
-        int reasonBytes = MeasureStrict(reason);
-        Debug.Assert(destination.Length < StatusLength + reasonBytes, "Only a short destination is left to fail on.");
+        if (destination.Length >= StatusLength
+            && Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, Math.Min(destination.Length - StatusLength, MaxReasonLength)), out int reasonBytes) == OperationStatus.Done)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
+            bytesWritten = StatusLength + reasonBytes;
+            return true;
+        }
+
+        int needed = StatusLength + MeasureStrict(reason);
+        Debug.Assert(destination.Length < needed, "Only a short destination is left to fail on.");
         return false;
     }
 

@@ -114,7 +114,7 @@ public class WriteBenchmarks
     // Disposing the WebSocket disposes its stream; this keeps the reused stream open across closes.
     private sealed class KeepOpenStream(Stream inner) : Stream
     {
-        public override bool CanRead => false;
+        public override bool CanRead => true; // CreateFromStream insists; nothing is read
 
         public override bool CanSeek => false;
 
