@@ -5,34 +5,12 @@ using System.Text.Json;
 
 namespace WebSockets.CloseStatus.Tool;
 
-/// <summary>Writes one JSON object per answer, without reflection, so the tool stays trimmable.</summary>
+/// <summary>Writes one JSON value per answer, without reflection, so the tool stays trimmable.</summary>
 internal static class Json
 {
-    public static string Object(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
+    public static string Object(Action<Utf8JsonWriter> write) => Write(write, array: false);
 
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    public static string Array(Action<Utf8JsonWriter> write)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartArray();
-            write(writer);
-            writer.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public static string Array(Action<Utf8JsonWriter> write) => Write(write, array: true);
 
     public static void WriteStringOrNull(this Utf8JsonWriter writer, string name, string? value)
     {
@@ -44,5 +22,27 @@ internal static class Json
         {
             writer.WriteString(name, value);
         }
+    }
+
+    private static string Write(Action<Utf8JsonWriter> write, bool array)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            if (array)
+            {
+                writer.WriteStartArray();
+                write(writer);
+                writer.WriteEndArray();
+            }
+            else
+            {
+                writer.WriteStartObject();
+                write(writer);
+                writer.WriteEndObject();
+            }
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 }
