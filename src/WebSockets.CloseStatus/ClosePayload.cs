@@ -522,22 +522,9 @@ public static class ClosePayload
         }
 
         ValidateUtf8(utf8Reason, nameof(utf8Reason));
-        return TryWriteValidated(destination, status, utf8Reason, out bytesWritten);
-    }
-
-    private static bool TryWriteValidated(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten)
-    {
-        int total = StatusLength + utf8Reason.Length;
-        if (destination.Length < total)
-        {
-            bytesWritten = 0;
-            return false;
-        }
-
-        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
-        utf8Reason.CopyTo(destination.Slice(StatusLength));
-        bytesWritten = total;
-        return true;
+        Debug.Assert(destination.Length < StatusLength + utf8Reason.Length, "Only a short destination is left to fail on.");
+        bytesWritten = 0;
+        return false;
     }
 
     private static unsafe string DecodeValidUtf8(ReadOnlySpan<byte> utf8)
