@@ -501,8 +501,8 @@ public static class ClosePayload
             return true;
         }
 
-        int needed = StatusLength + MeasureStrict(reason);
-        Debug.Assert(destination.Length < needed, "Only a short destination is left to fail on.");
+        // Only a short destination is left to fail on, unless the reason itself is a caller mistake.
+        _ = MeasureStrict(reason);
         return false;
     }
 

@@ -310,7 +310,7 @@ public class CloseFrameTests
     {
         Action act = () => CloseFrame.Mask(new byte[4], Key, -1);
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("keyOffset").WithMessage("*-1*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("keyOffset").WithMessage("keyOffset must not be negative; it was -1.*");
     }
 
     [Fact]
@@ -368,4 +368,38 @@ public class CloseFrameTests
         payload.Length == 0
             ? CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, key, out written)
             : CloseFrame.TryWriteMasked(destination, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), payload.AsSpan(2), key, out written);
+
+    [Fact]
+    public void Write_Client_EveryOverload_DrawsANewKeyEachTime()
+    {
+        // A 1 in 2^32 chance of a false failure per comparison.
+        byte[] a = new byte[CloseFrame.MaxLength];
+        byte[] b = new byte[CloseFrame.MaxLength];
+
+        CloseFrame.TryWrite(a, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "x", out _).Should().BeTrue();
+        CloseFrame.TryWrite(b, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "x", out _).Should().BeTrue();
+        a[2..6].Should().NotEqual(b[2..6]);
+
+        CloseFrame.TryWrite(a, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "x"u8, out _).Should().BeTrue();
+        CloseFrame.TryWrite(b, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "x"u8, out _).Should().BeTrue();
+        a[2..6].Should().NotEqual(b[2..6]);
+    }
+
+    [Fact]
+    public void ReadInPlace_ReportsFrameLength()
+    {
+        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, "abc"u8.ToArray()), Key);
+
+        CloseFrame.ReadInPlace(frame, WebSocketRole.Server, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+
+        result.BytesConsumed.Should().Be(11);
+    }
+
+    [Fact]
+    public void Read_OneByte_NeedsExactlyOneMore()
+    {
+        CloseFrame.Read([0x88], WebSocketRole.Client, default, out CloseFrameReadResult result).Should().Be(OperationStatus.NeedMoreData);
+
+        result.BytesNeeded.Should().Be(1);
+    }
 }

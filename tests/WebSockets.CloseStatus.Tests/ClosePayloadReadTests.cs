@@ -334,4 +334,32 @@ public class ClosePayloadReadTests
 
         sink.Should().BePositive();
     }
+
+    [Fact]
+    public void TryRead_IsStrict_RejectsUnregisteredCodes()
+    {
+        byte[] payload = Hex.Payload(1016, []);
+
+        ClosePayload.TryRead(payload, out _, out ReadOnlySpan<byte> _).Should().BeFalse();
+        ClosePayload.TryRead(payload, out _, out string _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Read_Sequence_UndefinedMode_Throws()
+    {
+        ReadOnlySequence<byte> sequence = Segments.Of([0x03], [0xE8]);
+
+        Action act = () => ClosePayload.Read(sequence, (ClosePayloadReadMode)5, out _, out _);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("mode").WithMessage("5 is not a defined ClosePayloadReadMode*");
+    }
+
+    [Fact]
+    public void Read_Sequence_Exactly125BytesInSegments_IsAccepted()
+    {
+        byte[] payload = Hex.Payload(1000, [.. Enumerable.Repeat((byte)'a', 123)]);
+
+        ClosePayload.Read(Segments.Split(payload, 50), out _, out ReadOnlySequence<byte> reason).Should().Be(ClosePayloadError.None);
+        reason.Length.Should().Be(123);
+    }
 }

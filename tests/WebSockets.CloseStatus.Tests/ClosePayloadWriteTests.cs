@@ -414,4 +414,70 @@ public class ClosePayloadWriteTests
 
         sink.Should().BePositive();
     }
+
+    [Fact]
+    public void TryWrite_ShortButSufficientDestination_WritesSameBytes()
+    {
+        // Destinations under MaxLength take the general path; the bytes must be the same.
+        byte[] exact = new byte[5];
+
+        ClosePayload.TryWrite(exact, WebSocketCloseStatus.TryAgainLater, "abc", out int written).Should().BeTrue();
+
+        exact[..written].Should().Equal(0x03, 0xF5, (byte)'a', (byte)'b', (byte)'c');
+    }
+
+    [Fact]
+    public void TryWrite_Utf8_Exactly123Bytes_TooSmallDestination_ReturnsFalse()
+    {
+        ClosePayload.TryWrite(new byte[10], WebSocketCloseStatus.NormalClosure, new byte[123], out int written).Should().BeFalse();
+        written.Should().Be(0);
+    }
+
+    [Fact]
+    public void TryWrite_TwoLoneSurrogates_MessageNamesTheFirst()
+    {
+        string reason = "a" + (char)0xD800 + "b" + (char)0xDC00;
+
+        Action act = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, reason, out _);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*U+D800 at index 1*");
+    }
+
+    [Fact]
+    public void Truncate_Utf8_WritesStatusAndValidatesKeptPart()
+    {
+        byte[] reason = [.. Enumerable.Repeat((byte)'a', 200)];
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.PolicyViolation, reason, CloseReasonTruncation.Truncate, out int written, out _).Should().BeTrue();
+        destination[..2].Should().Equal(0x03, 0xF0);
+        written.Should().Be(125);
+
+        byte[] badKept = [0x61, 0xC0, 0x80, .. Enumerable.Repeat((byte)'a', 200)];
+        Action kept = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, badKept, CloseReasonTruncation.Truncate, out _, out _);
+        kept.Should().Throw<ArgumentException>().WithMessage("*not well-formed UTF-8 at byte index 1*");
+
+        // All continuation bytes: the cut steps back at most 3 bytes, and the kept part is still ill-formed.
+        byte[] continuations = [.. Enumerable.Repeat((byte)0x80, 200)];
+        Action stray = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, continuations, CloseReasonTruncation.TruncateWithEllipsis, out _, out _);
+        stray.Should().Throw<ArgumentException>().WithMessage("*not well-formed UTF-8 at byte index 0*");
+    }
+
+    [Fact]
+    public void Truncate_Utf8_UndefinedValue_Throws()
+    {
+        Action act = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, "a"u8, (CloseReasonTruncation)7, out _, out _);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("truncation").WithMessage("7 is not a defined CloseReasonTruncation*");
+    }
+
+    [Fact]
+    public void Truncate_LoneSurrogateAtIndex0_Throws()
+    {
+        string reason = (char)0xDC00 + new string('a', 200);
+
+        Action act = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out _, out _);
+
+        act.Should().Throw<ArgumentException>().WithMessage("*U+DC00 at index 0*");
+    }
 }

@@ -140,6 +140,7 @@ public class WebSocketCloseStatusExtensionsTests
         Action act = () => ((SystemNetCloseStatus)value).ToCloseStatus();
 
         act.Should().Throw<ArgumentOutOfRangeException>()
+            .WithMessage($"The close status {value} does not fit in 16 bits*")
             .Where(e => e.Message.Contains(value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
             .And.ParamName.Should().Be("status");
     }

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -22,13 +21,13 @@ internal static class Utf8Validation
     }
 
 #if NET8_0_OR_GREATER
-    /// <summary>Gets the index of the first byte of the first ill-formed sequence, or -1 if <paramref name="source"/> is well formed.</summary>
+    /// <summary>Gets the index of the first byte of the first ill-formed sequence of <paramref name="source"/>, which must be ill-formed.</summary>
     /// <remarks>Only error messages need it, so it may be slow: the runtime's decoder stops at the first ill-formed sequence.</remarks>
     public static int IndexOfInvalid(ReadOnlySpan<byte> source)
     {
         char[] scratch = new char[source.Length];
-        OperationStatus status = System.Text.Unicode.Utf8.ToUtf16(source, scratch, out int bytesRead, out _, replaceInvalidSequences: false, isFinalBlock: true);
-        return status == OperationStatus.Done ? -1 : bytesRead;
+        _ = System.Text.Unicode.Utf8.ToUtf16(source, scratch, out int bytesRead, out _, replaceInvalidSequences: false, isFinalBlock: true);
+        return bytesRead;
     }
 #else
     /// <summary>Gets the index of the first byte of the first ill-formed sequence, or -1 if <paramref name="source"/> is well formed.</summary>
