@@ -50,7 +50,7 @@ public static class CloseFrame
     {
         int headerLength = GetHeaderLength(role);
         bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, utf8Reason, out int payloadLength);
-        return Finish(destination, headerLength, fits, payloadLength, role == WebSocketRole.Client ? NewMaskingKey() : 0, out bytesWritten);
+        return Finish(destination, headerLength, fits, payloadLength, randomKey: true, maskingKey: 0, out bytesWritten);
     }
 
     /// <summary>Writes a close frame as <paramref name="role"/> sends it, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
@@ -68,7 +68,7 @@ public static class CloseFrame
     {
         int headerLength = GetHeaderLength(role);
         bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, reason, truncation, out int payloadLength, out charsDropped);
-        if (!Finish(destination, headerLength, fits, payloadLength, role == WebSocketRole.Client ? NewMaskingKey() : 0, out bytesWritten))
+        if (!Finish(destination, headerLength, fits, payloadLength, randomKey: true, maskingKey: 0, out bytesWritten))
         {
             charsDropped = 0;
             return false;
@@ -90,7 +90,7 @@ public static class CloseFrame
     {
         const int headerLength = HeaderLength + MaskingKeyLength;
         bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, reason, out int payloadLength);
-        return Finish(destination, headerLength, fits, payloadLength, maskingKey, out bytesWritten);
+        return Finish(destination, headerLength, fits, payloadLength, randomKey: false, maskingKey, out bytesWritten);
     }
 
     /// <summary>Writes a client's close frame from a UTF-8 reason, masked with <paramref name="maskingKey"/>.</summary>
@@ -106,7 +106,7 @@ public static class CloseFrame
     {
         const int headerLength = HeaderLength + MaskingKeyLength;
         bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, utf8Reason, out int payloadLength);
-        return Finish(destination, headerLength, fits, payloadLength, maskingKey, out bytesWritten);
+        return Finish(destination, headerLength, fits, payloadLength, randomKey: false, maskingKey, out bytesWritten);
     }
 
     /// <summary>Reads a close frame received by <paramref name="role"/>, unmasking a client's payload into <paramref name="destination"/>.</summary>
@@ -159,6 +159,7 @@ public static class CloseFrame
         }
 
         Span<byte> payload = source.Slice(headerLength, payloadLength);
+        // Stryker disable once Equality : a frame without a key has maskingKey 0, and masking with 0 changes nothing.
         if (headerLength > HeaderLength)
         {
             Mask(payload, maskingKey);
@@ -179,12 +180,15 @@ public static class CloseFrame
             Internal.ThrowHelper.ThrowNegative(keyOffset, nameof(keyOffset));
         }
 
-        // Rotate the key so that data[0] meets key byte (keyOffset % 4), then XOR eight bytes at a time.
+        // Lay the key out as it meets the data (data[0] meets key byte keyOffset % 4), twice, to XOR eight bytes at a time.
         uint key = RotateLeft(maskingKey, 8 * (keyOffset & 3));
-        uint native = BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(key) : key;
-        ulong wide = ((ulong)native << 32) | native;
+        Span<byte> keyBytes = stackalloc byte[sizeof(ulong)];
+        BinaryPrimitives.WriteUInt32BigEndian(keyBytes, key);
+        BinaryPrimitives.WriteUInt32BigEndian(keyBytes.Slice(sizeof(uint)), key);
+        ulong wide = MemoryMarshal.Read<ulong>(keyBytes);
 
         int i = 0;
+        // Stryker disable once Equality : with exactly eight bytes left, the byte loop below XORs the same key bytes.
         for (; data.Length - i >= sizeof(ulong); i += sizeof(ulong))
         {
             Span<byte> chunk = data.Slice(i, sizeof(ulong));
@@ -198,7 +202,7 @@ public static class CloseFrame
 
         for (; i < data.Length; i++)
         {
-            data[i] ^= (byte)(key >> (24 - (8 * (i & 3))));
+            data[i] ^= keyBytes[i & 3];
         }
     }
 
@@ -299,10 +303,12 @@ public static class CloseFrame
 
     // The payload goes after the header; a destination shorter than the header still lets the payload writer
     // validate its arguments (and throw for caller mistakes) before the write fails.
+    // Stryker disable once Equality : a destination exactly as long as the header leaves an empty payload area either way.
     private static Span<byte> PayloadArea(Span<byte> destination, int headerLength) =>
         destination.Length >= headerLength ? destination.Slice(headerLength) : Span<byte>.Empty;
 
-    private static bool Finish(Span<byte> destination, int headerLength, bool payloadFits, int payloadLength, uint maskingKey, out int bytesWritten)
+    // A client's frame is masked with maskingKey, or with a fresh random key if randomKey is set; a server's is not masked.
+    private static bool Finish(Span<byte> destination, int headerLength, bool payloadFits, int payloadLength, bool randomKey, uint maskingKey, out int bytesWritten)
     {
         if (!payloadFits || destination.Length < headerLength)
         {
@@ -317,9 +323,10 @@ public static class CloseFrame
         }
         else
         {
+            uint key = randomKey ? NewMaskingKey() : maskingKey;
             destination[1] = (byte)(MaskBit | payloadLength);
-            BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(HeaderLength), maskingKey);
-            Mask(destination.Slice(headerLength, payloadLength), maskingKey);
+            BinaryPrimitives.WriteUInt32BigEndian(destination.Slice(HeaderLength), key);
+            Mask(destination.Slice(headerLength, payloadLength), key);
         }
 
         bytesWritten = headerLength + payloadLength;
@@ -339,5 +346,11 @@ public static class CloseFrame
 #endif
     }
 
-    private static uint RotateLeft(uint value, int bits) => bits == 0 ? value : (value << bits) | (value >> (32 - bits));
+#if NET8_0_OR_GREATER
+    private static uint RotateLeft(uint value, int bits) => System.Numerics.BitOperations.RotateLeft(value, bits);
+#else
+    // C# takes a uint's shift count modulo 32, so bits == 0 gives value | value.
+    // Stryker disable once Bitwise : >>> and >> are the same shift on a uint.
+    private static uint RotateLeft(uint value, int bits) => (value << bits) | (value >> (32 - bits));
+#endif
 }

@@ -11,17 +11,12 @@ public static class CloseFrameErrorExtensions
     /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="error"/> is <see cref="CloseFrameError.None"/> or not a defined value.</exception>
     public static WebSocketCloseStatus ToCloseStatus(this CloseFrameError error)
     {
-        if (error == CloseFrameError.InvalidUtf8)
+        // InvalidUtf8 is the last member: every error before it is a protocol error.
+        if (error is <= CloseFrameError.None or > CloseFrameError.InvalidUtf8)
         {
-            return WebSocketCloseStatus.InvalidPayloadData;
+            ThrowHelper.ThrowNoStatusForError(error);
         }
 
-        if (error is > CloseFrameError.None and < CloseFrameError.InvalidUtf8)
-        {
-            return WebSocketCloseStatus.ProtocolError;
-        }
-
-        ThrowHelper.ThrowNoStatusForError(error);
-        return default;
+        return error == CloseFrameError.InvalidUtf8 ? WebSocketCloseStatus.InvalidPayloadData : WebSocketCloseStatus.ProtocolError;
     }
 }

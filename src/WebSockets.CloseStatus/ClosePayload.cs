@@ -119,16 +119,21 @@ public static class ClosePayload
     public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten)
     {
         // Fast path: a sendable status, room for any payload, and a reason that transcodes into 123 bytes
-        // (an empty one needs no transcoder call).
-        int reasonBytes = 0;
-        if (status.IsValidOnWire()
-            && destination.Length >= MaxLength
-            && (reason.IsEmpty
-                || Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, MaxReasonLength), out reasonBytes) == OperationStatus.Done))
+        // (an empty one needs no transcoder call). Everything else takes the slow path, which gives the same answer.
+        // Stryker disable once Equality : under '>', exactly MaxLength bytes take the slow path, which writes the same payload.
+        bool roomForAny = destination.Length >= MaxLength;
+        if (roomForAny && status.IsValidOnWire())
         {
-            BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
-            bytesWritten = StatusLength + reasonBytes;
-            return true;
+            int reasonBytes = 0;
+            // Stryker disable once Logical : under '&&', a non-empty reason takes the slow path, which writes the same payload.
+            bool transcoded = reason.IsEmpty
+                || Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, MaxReasonLength), out reasonBytes) == OperationStatus.Done;
+            if (transcoded)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
+                bytesWritten = StatusLength + reasonBytes;
+                return true;
+            }
         }
 
         return TryWriteSlow(destination, status, reason, out bytesWritten);
@@ -230,7 +235,7 @@ public static class ClosePayload
 
         // Cut at a scalar boundary: step back over continuation bytes so no sequence is split.
         int kept = truncation == CloseReasonTruncation.TruncateWithEllipsis ? MaxReasonLength - Ellipsis.Length : MaxReasonLength;
-        for (int steps = 0; steps < 3 && kept > 0 && Utf8Validation.IsContinuation(utf8Reason[kept]); steps++)
+        for (int steps = 0; steps < 3 && Utf8Validation.IsContinuation(utf8Reason[kept]); steps++)
         {
             kept--;
         }
@@ -469,7 +474,7 @@ public static class ClosePayload
     private static int FitReason(ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out long reasonBytes)
     {
         int loneSurrogate = Utf16Transcoding.Measure(reason, MaxReasonLength, out int kept, out reasonBytes);
-        if (kept < reason.Length && truncation == CloseReasonTruncation.TruncateWithEllipsis && loneSurrogate < 0)
+        if (kept < reason.Length && truncation == CloseReasonTruncation.TruncateWithEllipsis && loneSurrogate == -1)
         {
             // It does not fit whole: make room for the ellipsis.
             loneSurrogate = Utf16Transcoding.Measure(reason, MaxReasonLength - Ellipsis.Length, out kept, out reasonBytes);

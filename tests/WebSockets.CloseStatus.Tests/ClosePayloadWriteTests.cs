@@ -129,14 +129,14 @@ public class ClosePayloadWriteTests
     }
 
     [Theory]
-    [InlineData("", 0xD83D, "", 0)]     // high surrogate at the end
-    [InlineData("ab", 0xDE00, "", 2)]   // low surrogate alone
-    [InlineData("a", 0xD83D, "b", 1)]   // high surrogate followed by a non-surrogate
-    [InlineData("", 0xDE00, "\uD83D", 0)] // reversed pair
-    public void TryWrite_LoneSurrogate_ThrowsWithIndex(string before, int surrogate, string after, int index)
+    [InlineData("", 0xD83D, 0, 0)]        // high surrogate at the end
+    [InlineData("ab", 0xDE00, 0, 2)]      // low surrogate alone
+    [InlineData("a", 0xD83D, 'b', 1)]     // high surrogate followed by a non-surrogate
+    [InlineData("", 0xDE00, 0xD83D, 0)]   // reversed pair
+    public void TryWrite_LoneSurrogate_ThrowsWithIndex(string before, int surrogate, int after, int index)
     {
-        // Lone surrogates are passed as numbers: test runners mangle them inside strings.
-        string reason = before + (char)surrogate + after;
+        // Lone surrogates are passed as numbers (0: none): test runners mangle them inside strings and test names.
+        string reason = before + (char)surrogate + (after == 0 ? "" : ((char)after).ToString());
         byte[] destination = new byte[ClosePayload.MaxLength];
 
         Action write = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out _);
@@ -208,6 +208,52 @@ public class ClosePayloadWriteTests
         ClosePayload.TryWrite(destination, WebSocketCloseStatus.PolicyViolation, reason, out int written).Should().BeTrue();
 
         destination[..written].Should().Equal([0x03, 0xF0, .. reason]);
+    }
+
+    [Theory]
+    [InlineData(0x007F, 1)] // RFC 3629 §3: U+0000–U+007F take 1 byte,
+    [InlineData(0x0080, 2)] // U+0080–U+07FF take 2,
+    [InlineData(0x07FF, 2)]
+    [InlineData(0x0800, 3)] // U+0800–U+FFFF take 3 (surrogates aside),
+    [InlineData(0xD7FF, 3)]
+    [InlineData(0xE000, 3)]
+    [InlineData(0xFFFF, 3)]
+    public void GetByteCount_FollowsUtf8WidthBoundaries(int scalar, int width)
+    {
+        string reason = new((char)scalar, 41);
+
+        ClosePayload.GetByteCount(WebSocketCloseStatus.NormalClosure, reason).Should().Be(2 + (41 * width));
+    }
+
+    [Theory]
+    [InlineData(0x07FF, 61, 2)] // 61 × 2 = 122 bytes fit in 123; the 62nd char would not
+    [InlineData(0x0800, 41, 3)] // 41 × 3 = 123 bytes, exactly the limit
+    public void Truncate_CutsAtTheUtf8WidthOfEachChar(int scalar, int charsKept, int width)
+    {
+        // The cut is made by counting UTF-8 bytes per char (RFC 3629 §3), so the width boundaries decide it.
+        string reason = new((char)scalar, 100);
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out int written, out int dropped).Should().BeTrue();
+
+        dropped.Should().Be(100 - charsKept);
+        written.Should().Be(2 + (charsKept * width));
+        Encoding.UTF8.GetString(destination, 2, written - 2).Should().Be(reason[..charsKept]);
+    }
+
+    [Fact]
+    public void Truncate_Utf8_StrayContinuationsBeyondTheCut_AreDroppedNotJudged()
+    {
+        // The cut steps back over at most 3 continuation bytes (a sequence has at most 4 bytes, RFC 3629 §3) and
+        // validates only what is written: "ab…é" then four stray continuation bytes at the cut.
+        byte[] reason = [.. Enumerable.Repeat((byte)'a', 118), 0xC3, 0xA9, 0x80, 0x80, 0x80, 0x80, .. Enumerable.Repeat((byte)'b', 10)];
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out int written, out int dropped).Should().BeTrue();
+
+        written.Should().Be(2 + 120);
+        dropped.Should().Be(reason.Length - 120);
+        destination.AsSpan(2, 120).ToArray().Should().Equal(reason[..120]);
     }
 
     [Theory]

@@ -13,7 +13,8 @@ internal static class Utf16Transcoding
     public static OperationStatus FromUtf16(ReadOnlySpan<char> source, Span<byte> destination, out int bytesWritten)
     {
 #if NET8_0_OR_GREATER
-        return System.Text.Unicode.Utf8.FromUtf16(source, destination, out _, out bytesWritten, replaceInvalidSequences: false, isFinalBlock: true);
+        // isFinalBlock keeps its default, true: a high surrogate at the end is a lone one.
+        return System.Text.Unicode.Utf8.FromUtf16(source, destination, out _, out bytesWritten, replaceInvalidSequences: false);
 #else
         return FromUtf16Portable(source, destination, out bytesWritten);
 #endif

@@ -26,7 +26,8 @@ internal static class Utf8Validation
     public static int IndexOfInvalid(ReadOnlySpan<byte> source)
     {
         char[] scratch = new char[source.Length];
-        _ = System.Text.Unicode.Utf8.ToUtf16(source, scratch, out int bytesRead, out _, replaceInvalidSequences: false, isFinalBlock: true);
+        // isFinalBlock keeps its default, true; bytesRead stops before the first ill-formed or incomplete sequence.
+        _ = System.Text.Unicode.Utf8.ToUtf16(source, scratch, out int bytesRead, out _, replaceInvalidSequences: false);
         return bytesRead;
     }
 #else
