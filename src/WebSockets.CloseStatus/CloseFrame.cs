@@ -159,7 +159,6 @@ public static class CloseFrame
         }
 
         Span<byte> payload = source.Slice(headerLength, payloadLength);
-        // Stryker disable once Equality : a frame without a key has maskingKey 0, and masking with 0 changes nothing.
         if (headerLength > HeaderLength)
         {
             Mask(payload, maskingKey);
@@ -188,7 +187,6 @@ public static class CloseFrame
         ulong wide = MemoryMarshal.Read<ulong>(keyBytes);
 
         int i = 0;
-        // Stryker disable once Equality : with exactly eight bytes left, the byte loop below XORs the same key bytes.
         for (; data.Length - i >= sizeof(ulong); i += sizeof(ulong))
         {
             Span<byte> chunk = data.Slice(i, sizeof(ulong));
@@ -303,7 +301,6 @@ public static class CloseFrame
 
     // The payload goes after the header; a destination shorter than the header still lets the payload writer
     // validate its arguments (and throw for caller mistakes) before the write fails.
-    // Stryker disable once Equality : a destination exactly as long as the header leaves an empty payload area either way.
     private static Span<byte> PayloadArea(Span<byte> destination, int headerLength) =>
         destination.Length >= headerLength ? destination.Slice(headerLength) : Span<byte>.Empty;
 
@@ -350,7 +347,6 @@ public static class CloseFrame
     private static uint RotateLeft(uint value, int bits) => System.Numerics.BitOperations.RotateLeft(value, bits);
 #else
     // C# takes a uint's shift count modulo 32, so bits == 0 gives value | value.
-    // Stryker disable once Bitwise : >>> and >> are the same shift on a uint.
     private static uint RotateLeft(uint value, int bits) => (value << bits) | (value >> (32 - bits));
 #endif
 }

@@ -120,12 +120,10 @@ public static class ClosePayload
     {
         // Fast path: a sendable status, room for any payload, and a reason that transcodes into 123 bytes
         // (an empty one needs no transcoder call). Everything else takes the slow path, which gives the same answer.
-        // Stryker disable once Equality : under '>', exactly MaxLength bytes take the slow path, which writes the same payload.
         bool roomForAny = destination.Length >= MaxLength;
         if (roomForAny && status.IsValidOnWire())
         {
             int reasonBytes = 0;
-            // Stryker disable once Logical : under '&&', a non-empty reason takes the slow path, which writes the same payload.
             bool transcoded = reason.IsEmpty
                 || Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, MaxReasonLength), out reasonBytes) == OperationStatus.Done;
             if (transcoded)

@@ -48,6 +48,8 @@ public class CloseFrameTests
         written[..serverLength].Should().Equal(server);
         WriteMasked(written, payload, Key, out int clientLength).Should().BeTrue();
         written[..clientLength].Should().Equal(client);
+        WriteMaskedChars(written, payload, Key, out int charClientLength).Should().BeTrue();
+        written[..charClientLength].Should().Equal(client);
     }
 
     [Theory]
@@ -359,6 +361,11 @@ public class CloseFrameTests
         payload.Length == 0
             ? CloseFrame.TryWrite(destination, role, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, out written)
             : CloseFrame.TryWrite(destination, role, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), payload.AsSpan(2), out written);
+
+    private static bool WriteMaskedChars(byte[] destination, byte[] payload, uint key, out int written) =>
+        payload.Length == 0
+            ? CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.Empty, ReadOnlySpan<char>.Empty, key, out written)
+            : CloseFrame.TryWriteMasked(destination, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), Encoding.UTF8.GetString(payload, 2, payload.Length - 2), key, out written);
 
     private static bool WriteMasked(byte[] destination, byte[] payload, uint key, out int written) =>
         payload.Length == 0

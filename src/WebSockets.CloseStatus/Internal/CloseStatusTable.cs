@@ -40,9 +40,7 @@ internal static class CloseStatusTable
     public static bool Has(int code, int mask)
     {
         uint offset = (uint)(code - First);
-        // Stryker disable once Equality : no mask has bit 16 set, so '<=' gives the same answer for offset 16.
-        bool inTable = offset < Count;
-        return inTable && (mask & (1 << (int)offset)) != 0;
+        return offset < Count && (mask & (1 << (int)offset)) != 0;
     }
 
     /// <summary>Gets the IANA registry name of a code in 1000–1015, or <see langword="null"/>.</summary>
