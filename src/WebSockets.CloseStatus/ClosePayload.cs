@@ -148,11 +148,12 @@ public static class ClosePayload
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten)
     {
-        // Fast path: a sendable status, a reason that is short enough and well formed, room for both.
+        // Fast path: a sendable status, a reason that is short enough and well formed, room for both
+        // (an empty reason needs no validator call).
         if (status.IsValidOnWire()
             && utf8Reason.Length <= MaxReasonLength
             && destination.Length - StatusLength >= utf8Reason.Length
-            && Utf8Validation.IsValid(utf8Reason))
+            && (utf8Reason.IsEmpty || Utf8Validation.IsValid(utf8Reason)))
         {
             BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
             utf8Reason.CopyTo(destination.Slice(StatusLength));

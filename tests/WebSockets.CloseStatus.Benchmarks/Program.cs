@@ -1,8 +1,8 @@
 using System;
 using BenchmarkDotNet.Configs;
-using Perfolizer.Horology;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using Perfolizer.Horology;
 
 namespace WebSockets.CloseStatus.Benchmarks;
 
@@ -11,16 +11,42 @@ public static class Program
 {
     public static void Main(string[] args)
     {
-        bool quick = Array.IndexOf(args, "--quick") >= 0;
-        string[] rest = Array.FindAll(args, a => a != "--quick");
-        // The README's numbers come from the default: one launch, 5 warm-ups and 15 measured iterations of
-        // 150 ms per case, which keeps a full run of both suites and both builds near ten minutes on 2 cores.
+        bool quick = TakeFlag(ref args, "--quick");
+        bool net10Only = TakeFlag(ref args, "--net10-only");
+        int launches = TakeInt(ref args, "--launches", 2);
+
+        // The default: 2 launches per case, each with 5 warm-ups and 15 measured iterations of 150 ms. Each launch
+        // is a new process, so the mean covers what can differ between processes (the inputs are at fixed
+        // addresses modulo the page, see Workload.Aligned, but the code is wherever the JIT puts it).
         Job job = quick
             ? Job.ShortRun
-            : Job.Default.WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(150));
-        IConfig config = DefaultConfig.Instance
-            .AddJob(job.WithId("net10.0 build").AsBaseline())
-            .AddJob(job.WithId("netstandard2.0 build").WithArguments([new MsBuildArgument("/p:BenchLibraryTargetFramework=netstandard2.0")]));
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest, config);
+            : Job.Default.WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(150));
+        job = job.WithLaunchCount(launches);
+        IConfig config = DefaultConfig.Instance.AddJob(job.WithId("net10.0 build").AsBaseline());
+        if (!net10Only)
+        {
+            config = config.AddJob(job.WithId("netstandard2.0 build").WithArguments([new MsBuildArgument("/p:BenchLibraryTargetFramework=netstandard2.0")]));
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+    }
+
+    private static bool TakeFlag(ref string[] args, string name)
+    {
+        int before = args.Length;
+        args = Array.FindAll(args, a => a != name);
+        return args.Length != before;
+    }
+
+    private static int TakeInt(ref string[] args, string name, int fallback)
+    {
+        int at = Array.IndexOf(args, name);
+        if (at < 0 || at + 1 >= args.Length || !int.TryParse(args[at + 1], out int value) || value < 1)
+        {
+            return fallback;
+        }
+
+        args = [.. args[..at], .. args[(at + 2)..]];
+        return value;
     }
 }

@@ -16,10 +16,11 @@ namespace WebSockets.CloseStatus.Benchmarks;
 [MemoryDiagnoser]
 public class ReadBenchmarks
 {
-    private byte[] _payload = [];
-    private byte[] _serverFrame = [];
-    private byte[] _clientFrame = [];
-    private readonly byte[] _unmasked = new byte[ClosePayload.MaxLength];
+    // Every input starts its reason on a cache line (Workload.Aligned), in every process.
+    private ArraySegment<byte> _payload;
+    private ArraySegment<byte> _serverFrame;
+    private ArraySegment<byte> _clientFrame;
+    private ArraySegment<byte> _unmasked;
     private readonly byte[] _receiveBuffer = new byte[256];
 
     [ParamsSource(nameof(Workloads))]
@@ -30,19 +31,23 @@ public class ReadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _payload = Workload.Payload;
-        _serverFrame = [0x88, (byte)_payload.Length, .. _payload];
-        _clientFrame = new byte[6 + _payload.Length];
-        _clientFrame[0] = 0x88;
-        _clientFrame[1] = (byte)(0x80 | _payload.Length);
-        _clientFrame[2] = 0x12;
-        _clientFrame[3] = 0x34;
-        _clientFrame[4] = 0x56;
-        _clientFrame[5] = 0x78;
-        for (int i = 0; i < _payload.Length; i++)
+        byte[] payload = Workload.Payload;
+        byte[] clientFrame = new byte[6 + payload.Length];
+        clientFrame[0] = 0x88;
+        clientFrame[1] = (byte)(0x80 | payload.Length);
+        clientFrame[2] = 0x12;
+        clientFrame[3] = 0x34;
+        clientFrame[4] = 0x56;
+        clientFrame[5] = 0x78;
+        for (int i = 0; i < payload.Length; i++)
         {
-            _clientFrame[6 + i] = (byte)(_payload[i] ^ _clientFrame[2 + (i & 3)]);
+            clientFrame[6 + i] = (byte)(payload[i] ^ clientFrame[2 + (i & 3)]);
         }
+
+        _payload = Workload.Aligned<byte>(payload, alignedIndex: 2, pageOffset: 0);
+        _serverFrame = Workload.Aligned<byte>([0x88, (byte)payload.Length, .. payload], alignedIndex: 4, pageOffset: 0);
+        _clientFrame = Workload.Aligned<byte>(clientFrame, alignedIndex: 8, pageOffset: 0);
+        _unmasked = Workload.Aligned<byte>(new byte[ClosePayload.MaxLength], alignedIndex: 2, pageOffset: 2048);
     }
 
     /// <summary>ClosePayload.Read: every RFC rule, no allocation.</summary>
@@ -61,13 +66,14 @@ public class ReadBenchmarks
     [Benchmark]
     public int NaiveGetString()
     {
-        if (_payload.Length < 2)
+        ReadOnlySpan<byte> payload = _payload;
+        if (payload.Length < 2)
         {
             return 1005;
         }
 
-        int status = BinaryPrimitives.ReadUInt16BigEndian(_payload);
-        string reason = Encoding.UTF8.GetString(_payload, 2, _payload.Length - 2);
+        int status = BinaryPrimitives.ReadUInt16BigEndian(payload);
+        string reason = Encoding.UTF8.GetString(payload[2..]);
         return status + reason.Length;
     }
 
@@ -91,7 +97,7 @@ public class ReadBenchmarks
     [Benchmark]
     public async Task<int> DotNetManagedWebSocket()
     {
-        using var stream = new MemoryStream(_clientFrame, writable: false);
+        using var stream = new MemoryStream(_clientFrame.Array!, _clientFrame.Offset, _clientFrame.Count, writable: false);
         using WebSocket socket = WebSocket.CreateFromStream(new ReadOnlyDuplex(stream), isServer: true, subProtocol: null, keepAliveInterval: Timeout.InfiniteTimeSpan);
         try
         {

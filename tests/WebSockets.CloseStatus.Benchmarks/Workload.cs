@@ -1,4 +1,6 @@
+using System;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace WebSockets.CloseStatus.Benchmarks;
@@ -6,6 +8,8 @@ namespace WebSockets.CloseStatus.Benchmarks;
 /// <summary>The payloads every suite measures, the same in each.</summary>
 public sealed class Workload
 {
+    private const int Page = 4096;
+
     private Workload(string name, string reason, byte[] payload)
     {
         Name = name;
@@ -35,6 +39,24 @@ public sealed class Workload
         new("InvalidLast", "", [0x03, 0xE8, .. Enumerable.Repeat((byte)'a', 122), 0xFF]);
 
     public static Workload[] ForRead { get; } = [.. Valid, InvalidLast];
+
+    /// <summary>
+    /// Copies <paramref name="source"/> into pinned memory so that element <paramref name="alignedIndex"/> sits
+    /// <paramref name="pageOffset"/> bytes into a 4 KiB page (a multiple of 64: the start of a cache line). Every
+    /// benchmark process then reads and writes at the same addresses modulo the page, so cases differ by their
+    /// code, not by where the GC put an array: vector loads that cross a cache line cost more, and a load whose
+    /// address matches an earlier store's modulo 4 KiB waits for it. Inputs and outputs get different offsets.
+    /// </summary>
+    public static ArraySegment<T> Aligned<T>(ReadOnlySpan<T> source, int alignedIndex, int pageOffset)
+        where T : unmanaged
+    {
+        int size = Marshal.SizeOf<T>();
+        T[] buffer = GC.AllocateArray<T>(source.Length + ((2 * Page) / size), pinned: true);
+        long address = Marshal.UnsafeAddrOfPinnedArrayElement(buffer, alignedIndex).ToInt64();
+        int offset = (int)((((pageOffset - address) % Page) + Page) % Page) / size;
+        source.CopyTo(buffer.AsSpan(offset));
+        return new ArraySegment<T>(buffer, offset, source.Length);
+    }
 
     public override string ToString() => Name;
 

@@ -9,20 +9,32 @@ using System.Text.Unicode;
 using System.Threading;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 
 namespace WebSockets.CloseStatus.Benchmarks;
 
 /// <summary>Writing a close payload: ours against what users would write or use instead.</summary>
+/// <remarks>Two groups, each with its own baseline: writing from chars (UTF-16) and writing from UTF-8 bytes.</remarks>
 [MemoryDiagnoser]
+[CategoriesColumn]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 #pragma warning disable CA1001 // BenchmarkDotNet wants unsealed classes; the stream is disposed in GlobalCleanup.
 public class WriteBenchmarks
 #pragma warning restore CA1001
 {
     private readonly int _code = 1000;
-    private readonly byte[] _destination = new byte[CloseFrame.MaxLength];
+    private const string FromChars = "FromChars";
+    private const string FromUtf8 = "FromUtf8";
+
     private readonly MemoryStream _stream = new(new byte[1024]);
     private string _reason = "";
-    private byte[] _utf8Reason = [];
+
+    // Every input and output starts its reason on a cache line (Workload.Aligned), in every process.
+    private ArraySegment<char> _reasonChars;
+    private ArraySegment<byte> _utf8Reason;
+    private ArraySegment<byte> _destination;
+    private ArraySegment<byte> _serverFrameDestination;
+    private ArraySegment<byte> _clientFrameDestination;
 
     [ParamsSource(nameof(Workloads))]
     public Workload Workload { get; set; } = Workload.Valid[0];
@@ -33,7 +45,11 @@ public class WriteBenchmarks
     public void Setup()
     {
         _reason = Workload.Reason;
-        _utf8Reason = Workload.Utf8Reason;
+        _reasonChars = Workload.Aligned<char>(_reason, alignedIndex: 0, pageOffset: 0);
+        _utf8Reason = Workload.Aligned<byte>(Workload.Utf8Reason, alignedIndex: 0, pageOffset: 1024);
+        _destination = Workload.Aligned<byte>(new byte[ClosePayload.MaxLength], alignedIndex: 2, pageOffset: 2048);
+        _serverFrameDestination = Workload.Aligned<byte>(new byte[CloseFrame.MaxLength], alignedIndex: 4, pageOffset: 2048);
+        _clientFrameDestination = Workload.Aligned<byte>(new byte[CloseFrame.MaxLength], alignedIndex: 8, pageOffset: 2048);
     }
 
     [GlobalCleanup]
@@ -41,22 +57,25 @@ public class WriteBenchmarks
 
     /// <summary>ClosePayload.TryWrite from a string: validation, one transcoding pass, no allocation.</summary>
     [Benchmark]
+    [BenchmarkCategory(FromChars)]
     public int OursChars()
     {
-        ClosePayload.TryWrite(_destination, WebSocketCloseStatus.NormalClosure, _reason, out int written);
+        ClosePayload.TryWrite(_destination, WebSocketCloseStatus.NormalClosure, (ReadOnlySpan<char>)_reasonChars, out int written);
         return written;
     }
 
     /// <summary>ClosePayload.TryWrite from UTF-8 bytes: validation and a copy.</summary>
     [Benchmark]
+    [BenchmarkCategory(FromUtf8)]
     public int OursUtf8()
     {
-        ClosePayload.TryWrite(_destination, WebSocketCloseStatus.NormalClosure, _utf8Reason, out int written);
+        ClosePayload.TryWrite(_destination, WebSocketCloseStatus.NormalClosure, (ReadOnlySpan<byte>)_utf8Reason, out int written);
         return written;
     }
 
     /// <summary>The least strict-correct code: range check, big-endian code, one Utf8.FromUtf16 pass that rejects lone surrogates.</summary>
     [Benchmark(Baseline = true)]
+    [BenchmarkCategory(FromChars)]
     public int MinimalStrict()
     {
         int code = _code;
@@ -67,42 +86,71 @@ public class WriteBenchmarks
 
         Span<byte> destination = _destination;
         BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)code);
-        OperationStatus status = Utf8.FromUtf16(_reason, destination.Slice(2, 123), out _, out int written, replaceInvalidSequences: false);
+        OperationStatus status = Utf8.FromUtf16(_reasonChars, destination.Slice(2, 123), out _, out int written, replaceInvalidSequences: false);
         return status == OperationStatus.Done ? written + 2 : throw new ArgumentException("reason");
+    }
+
+    /// <summary>The least strict-correct code for UTF-8 input: range check, length check, Utf8.IsValid, a copy.</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory(FromUtf8)]
+    public int MinimalStrictUtf8()
+    {
+        int code = _code;
+        if (!(code is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(code));
+        }
+
+        ReadOnlySpan<byte> reason = _utf8Reason;
+        if (reason.Length > 123 || !Utf8.IsValid(reason))
+        {
+            throw new ArgumentException("reason");
+        }
+
+        Span<byte> destination = _destination;
+        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)code);
+        reason.CopyTo(destination[2..]);
+        return reason.Length + 2;
     }
 
     /// <summary>The common two-pass version: Encoding.UTF8.GetByteCount, then GetBytes.</summary>
     [Benchmark]
+    [BenchmarkCategory(FromChars)]
     public int TwoPassEncoding()
     {
-        int count = Encoding.UTF8.GetByteCount(_reason);
+        ReadOnlySpan<char> reason = _reasonChars;
+        int count = Encoding.UTF8.GetByteCount(reason);
         if (count > 123)
         {
             throw new ArgumentException("reason");
         }
 
-        BinaryPrimitives.WriteUInt16BigEndian(_destination, 1000);
-        return 2 + Encoding.UTF8.GetBytes(_reason, _destination.AsSpan(2));
+        Span<byte> destination = _destination;
+        BinaryPrimitives.WriteUInt16BigEndian(destination, 1000);
+        return 2 + Encoding.UTF8.GetBytes(reason, destination[2..]);
     }
 
     /// <summary>CloseFrame.TryWrite of a whole unmasked server frame.</summary>
     [Benchmark]
+    [BenchmarkCategory(FromChars)]
     public int OursFrameServer()
     {
-        CloseFrame.TryWrite(_destination, WebSocketRole.Server, WebSocketCloseStatus.NormalClosure, _reason, out int written);
+        CloseFrame.TryWrite(_serverFrameDestination, WebSocketRole.Server, WebSocketCloseStatus.NormalClosure, (ReadOnlySpan<char>)_reasonChars, out int written);
         return written;
     }
 
     /// <summary>CloseFrame.TryWriteMasked of a whole client frame with a given key.</summary>
     [Benchmark]
+    [BenchmarkCategory(FromChars)]
     public int OursFrameMasked()
     {
-        CloseFrame.TryWriteMasked(_destination, WebSocketCloseStatus.NormalClosure, _reason, 0x12345678, out int written);
+        CloseFrame.TryWriteMasked(_clientFrameDestination, WebSocketCloseStatus.NormalClosure, (ReadOnlySpan<char>)_reasonChars, 0x12345678, out int written);
         return written;
     }
 
     /// <summary>.NET's CloseOutputAsync into a reused stream: a new ManagedWebSocket per close, frame handling included.</summary>
     [Benchmark]
+    [BenchmarkCategory(FromChars)]
     public async Task<long> DotNetCloseOutputAsync()
     {
         _stream.Position = 0;
