@@ -13,15 +13,24 @@ public static class Program
     {
         bool quick = TakeFlag(ref args, "--quick");
         bool net10Only = TakeFlag(ref args, "--net10-only");
+        bool pgo = TakeFlag(ref args, "--pgo");
         int launches = TakeInt(ref args, "--launches", 2);
 
         // The default: 2 launches per case, each with 5 warm-ups and 15 measured iterations of 150 ms. Each launch
         // is a new process, so the mean covers what can differ between processes (the inputs are at fixed
-        // addresses modulo the page, see Workload.Aligned, but the code is wherever the JIT puts it).
+        // addresses modulo the page, see Workload.Aligned).
         Job job = quick
             ? Job.ShortRun
             : Job.Default.WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(150));
         job = job.WithLaunchCount(launches);
+
+        // Dynamic PGO compiles hot code from a profile taken while the process warms up, so the same method can get
+        // different code in two processes: single-digit-nanosecond cases then land on one of two levels (about 5 or
+        // 10 ns) per launch. With it off, every launch agrees within a few percent; --pgo measures the default.
+        if (!pgo)
+        {
+            job = job.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_TieredPGO", "0"));
+        }
         IConfig config = DefaultConfig.Instance.AddJob(job.WithId("net10.0 build").AsBaseline());
         if (!net10Only)
         {
