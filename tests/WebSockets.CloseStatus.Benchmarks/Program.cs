@@ -14,9 +14,9 @@ public static class Program
         bool quick = TakeFlag(ref args, "--quick");
         bool net10Only = TakeFlag(ref args, "--net10-only");
         bool pgo = TakeFlag(ref args, "--pgo");
-        int launches = TakeInt(ref args, "--launches", 2);
+        int launches = TakeInt(ref args, "--launches", 3);
 
-        // The default: 2 launches per case, each with 5 warm-ups and 15 measured iterations of 150 ms. Each launch
+        // The default: 3 launches per case, each with 5 warm-ups and 15 measured iterations of 150 ms. Each launch
         // is a new process, so the mean covers what can differ between processes (the inputs are at fixed
         // addresses modulo the page, see Workload.Aligned).
         Job job = quick

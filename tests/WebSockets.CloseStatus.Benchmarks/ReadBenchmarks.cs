@@ -94,7 +94,7 @@ public class ReadBenchmarks
     }
 
     /// <summary>.NET's ManagedWebSocket receiving the masked frame via WebSocket.CreateFromStream: the only parser .NET offers; includes frame handling and the socket's creation.</summary>
-    [Benchmark]
+    [Benchmark(Description = "DotNetManagedWebSocket (incl. frame handling)")]
     public async Task<int> DotNetManagedWebSocket()
     {
         using var stream = new MemoryStream(_clientFrame.Array!, _clientFrame.Offset, _clientFrame.Count, writable: false);
