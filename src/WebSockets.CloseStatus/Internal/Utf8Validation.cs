@@ -1,4 +1,7 @@
 using System;
+#if !NET8_0_OR_GREATER
+using System.Numerics;
+#endif
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -40,7 +43,13 @@ internal static class Utf8Validation
         int length = source.Length;
         while (i < length)
         {
-            // ASCII fast path: eight bytes at a time while none has the high bit set.
+            // ASCII fast path: a vector, then eight bytes, at a time while no byte has the high bit set.
+            while (length - i >= Vector<byte>.Count
+                && (MemoryMarshal.Read<Vector<byte>>(source.Slice(i)) & new Vector<byte>(0x80)) == Vector<byte>.Zero)
+            {
+                i += Vector<byte>.Count;
+            }
+
             while (length - i >= sizeof(ulong)
                 && (MemoryMarshal.Read<ulong>(source.Slice(i)) & AsciiMask) == 0)
             {
