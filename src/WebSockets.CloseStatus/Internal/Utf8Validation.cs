@@ -17,9 +17,11 @@ internal static class Utf8Validation
     public static bool IsValid(ReadOnlySpan<byte> source)
     {
 #if NET8_0_OR_GREATER
-        // Most reasons are ASCII, and the runtime's ASCII check costs a fraction of its UTF-8 one on short input;
-        // on other text it stops at the first non-ASCII vector.
-        return System.Text.Ascii.IsValid(source) || System.Text.Unicode.Utf8.IsValid(source);
+        // Most reasons are ASCII, and the runtime's vectorized search for a non-ASCII byte costs a fraction of its
+        // UTF-8 check on short input. Only the bytes from the first non-ASCII one on need that check: an ASCII byte
+        // is a whole scalar, so no sequence spans it.
+        int firstNonAscii = source.IndexOfAnyExceptInRange((byte)0x00, (byte)0x7F);
+        return firstNonAscii < 0 || System.Text.Unicode.Utf8.IsValid(source.Slice(firstNonAscii));
 #else
         return IndexOfInvalid(source) < 0;
 #endif
