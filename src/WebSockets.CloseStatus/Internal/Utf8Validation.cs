@@ -1,7 +1,5 @@
 using System;
-#if !NET8_0_OR_GREATER
 using System.Numerics;
-#endif
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -14,34 +12,30 @@ internal static class Utf8Validation
 
     /// <summary>Tests whether <paramref name="source"/> is well-formed UTF-8.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsValid(ReadOnlySpan<byte> source)
+    public static bool IsValid(ReadOnlySpan<byte> source) => IndexOfInvalid(source) < 0;
+
+    /// <summary>Gets the index of the first byte of the first ill-formed sequence, or -1 if <paramref name="source"/> is well formed.</summary>
+    /// <remarks>
+    /// One loop for every target, so both builds give the same answers. On .NET 10 it beats <c>Utf8.IsValid</c> on what
+    /// close frames carry (measured in a BenchmarkDotNet run): the runtime's vectorized search skips an ASCII reason in
+    /// about half that method's time, and the loop checks a short multibyte reason in about three quarters of it.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int IndexOfInvalid(ReadOnlySpan<byte> source)
     {
 #if NET8_0_OR_GREATER
-        // Most reasons are ASCII, and the runtime's vectorized search for a non-ASCII byte costs a fraction of its
-        // UTF-8 check on short input. Only the bytes from the first non-ASCII one on need that check: an ASCII byte
-        // is a whole scalar, so no sequence spans it.
+        // An ASCII byte is a whole scalar, so no sequence spans it: only the bytes from the first non-ASCII one on need the loop.
         int firstNonAscii = source.IndexOfAnyExceptInRange((byte)0x00, (byte)0x7F);
-        return firstNonAscii < 0 || System.Text.Unicode.Utf8.IsValid(source.Slice(firstNonAscii));
+        return firstNonAscii < 0 ? -1 : IndexOfInvalid(source, firstNonAscii);
 #else
-        return IndexOfInvalid(source) < 0;
+        return IndexOfInvalid(source, 0);
 #endif
     }
 
-#if NET8_0_OR_GREATER
-    /// <summary>Gets the index of the first byte of the first ill-formed sequence of <paramref name="source"/>, which must be ill-formed.</summary>
-    /// <remarks>Only error messages need it, so it may be slow: the runtime's decoder stops at the first ill-formed sequence.</remarks>
-    public static int IndexOfInvalid(ReadOnlySpan<byte> source)
+    /// <summary>Like <see cref="IndexOfInvalid(ReadOnlySpan{byte})"/>, from <paramref name="start"/>, where no sequence may begin before.</summary>
+    private static int IndexOfInvalid(ReadOnlySpan<byte> source, int start)
     {
-        char[] scratch = new char[source.Length];
-        // isFinalBlock keeps its default, true; bytesRead stops before the first ill-formed or incomplete sequence.
-        _ = System.Text.Unicode.Utf8.ToUtf16(source, scratch, out int bytesRead, out _, replaceInvalidSequences: false);
-        return bytesRead;
-    }
-#else
-    /// <summary>Gets the index of the first byte of the first ill-formed sequence, or -1 if <paramref name="source"/> is well formed.</summary>
-    public static int IndexOfInvalid(ReadOnlySpan<byte> source)
-    {
-        int i = 0;
+        int i = start;
         int length = source.Length;
         while (i < length)
         {
@@ -136,7 +130,6 @@ internal static class Utf8Validation
 
         return -1;
     }
-#endif
 
     /// <summary>Tests whether <paramref name="value"/> is a UTF-8 continuation byte (10xxxxxx).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
