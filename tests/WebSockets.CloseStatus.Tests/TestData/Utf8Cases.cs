@@ -33,6 +33,7 @@ public static class Utf8Cases
         { "F0 9F 41 80", "4-byte sequence broken in the middle" },
         { "41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 41 C0", "invalid byte after an ASCII run (fast path boundary)" },
         { "41 41 41 41 41 41 41 C3", "truncated sequence at the end of an 8-byte block" },
+        { "C3 A9 " + AsciiRun(40) + " C0", "invalid byte after a multibyte char and a 40-byte ASCII run (fast paths resumed mid-reason)" },
     };
 
     public static TheoryData<string, string> Valid => new()
@@ -52,5 +53,9 @@ public static class Utf8Cases
         { "F4 8F BF BF", "U+10FFFF, largest code point" },
         { "F0 9F 98 80", "emoji U+1F600" },
         { "00", "U+0000 NUL is valid UTF-8" },
+        { "C3 A9 " + AsciiRun(40), "a multibyte char, then a 40-byte ASCII run to the end (fast paths resumed mid-reason)" },
     };
+
+    // "41 41 ... 41": long enough runs reach the vector and eight-byte ASCII paths after a multibyte char.
+    private static string AsciiRun(int length) => string.Join(" ", System.Linq.Enumerable.Repeat("41", length));
 }
