@@ -430,9 +430,11 @@ public static class ClosePayload
 
     private static void ValidateUtf8(ReadOnlySpan<byte> utf8Reason, string paramName)
     {
-        if (!Utf8Validation.IsValid(utf8Reason))
+        // One pass: the index of the first ill-formed sequence is both the verdict and the number the message gives.
+        int invalidAt = Utf8Validation.IndexOfInvalid(utf8Reason);
+        if (invalidAt >= 0)
         {
-            ThrowHelper.ThrowInvalidUtf8(Utf8Validation.IndexOfInvalid(utf8Reason), paramName);
+            ThrowHelper.ThrowInvalidUtf8(invalidAt, paramName);
         }
     }
 
