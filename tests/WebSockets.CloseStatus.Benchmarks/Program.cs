@@ -9,8 +9,14 @@ namespace WebSockets.CloseStatus.Benchmarks;
 /// <summary>Runs the suites: each against the net10.0 and the netstandard2.0 build of the library.</summary>
 public static class Program
 {
-    public static void Main(string[] args)
+    public static int Main(string[] args)
     {
+        // --tables [artifacts]: print the README's Performance tables from a finished run and check the targets.
+        if (args is ["--tables", .. string[] rest])
+        {
+            return ReadmeTables.Print(rest is [string artifacts] ? artifacts : "BenchmarkDotNet.Artifacts");
+        }
+
         bool quick = TakeFlag(ref args, "--quick");
         bool net10Only = TakeFlag(ref args, "--net10-only");
         bool pgo = TakeFlag(ref args, "--pgo");
@@ -38,6 +44,7 @@ public static class Program
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        return 0;
     }
 
     private static bool TakeFlag(ref string[] args, string name)

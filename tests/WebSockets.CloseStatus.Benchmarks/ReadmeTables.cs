@@ -1,0 +1,320 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace WebSockets.CloseStatus.Benchmarks;
+
+/// <summary>
+/// Turns a finished run's artifacts into the README's Performance tables and checks issue #5's targets, so the
+/// README's numbers come from a run and not from hand copying. Means and allocations come from BenchmarkDotNet's
+/// CSV reports; each launch's mean is the average of that launch's WorkloadResult lines in the run's log.
+/// </summary>
+internal static partial class ReadmeTables
+{
+    private const string Net10 = "net10.0 build";
+    private const string NetStandard = "netstandard2.0 build";
+    private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
+
+    public static int Print(string artifacts)
+    {
+        string? log = Directory.GetFiles(artifacts, "BenchmarkRun-*.log").OrderBy(p => p, StringComparer.Ordinal).LastOrDefault();
+        string[] csvs = Directory.Exists(Path.Combine(artifacts, "results"))
+            ? Directory.GetFiles(Path.Combine(artifacts, "results"), "*-report.csv")
+            : [];
+        if (log is null || csvs.Length == 0)
+        {
+            Console.Error.WriteLine($"No BenchmarkRun-*.log or results/*-report.csv under {artifacts}: run the benchmarks first.");
+            return 2;
+        }
+
+        Dictionary<Key, Row> rows = csvs.SelectMany(ReadCsv).ToDictionary(r => r.Key);
+        Dictionary<Key, double[]> launches = ReadLaunchMeans(log);
+        var table = new Tables(rows, launches);
+        var output = new StringBuilder();
+
+        output.AppendLine(CultureInfo.InvariantCulture, $"Log: {Path.GetFileName(log)}");
+        foreach (string line in RunEnvironment(log))
+        {
+            output.AppendLine(line);
+        }
+
+        output.AppendLine().AppendLine("Read:").AppendLine();
+        output.AppendLine("| workload | Ours net10.0 (per launch) | MinimalCorrect net10.0 (per launch) | ratio | Ours netstandard2.0 | ns2.0 ÷ net10.0 | Frame, unmasked | Frame, masked | NaiveGetString | .NET ManagedWebSocket | ManagedWebSocket ÷ Ours |");
+        output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (string workload in Workloads("ReadBenchmarks"))
+        {
+            double ours = table.Mean("ReadBenchmarks", "Ours", Net10, workload);
+            double dotnet = table.Mean("ReadBenchmarks", "DotNetManagedWebSocket", Net10, workload);
+            output.AppendLine(CultureInfo.InvariantCulture,
+                $"| {workload} | {table.WithLaunches("ReadBenchmarks", "Ours", workload)} | {table.WithLaunches("ReadBenchmarks", "MinimalCorrect", workload)} | " +
+                $"{Ratio(ours, table.Mean("ReadBenchmarks", "MinimalCorrect", Net10, workload))} | {Time(table.Mean("ReadBenchmarks", "Ours", NetStandard, workload))} | " +
+                $"{Ratio(table.Mean("ReadBenchmarks", "Ours", NetStandard, workload), ours)} | {Time(table.Mean("ReadBenchmarks", "OursFrameUnmasked", Net10, workload))} | " +
+                $"{Time(table.Mean("ReadBenchmarks", "OursFrameMasked", Net10, workload))} | {Time(table.Mean("ReadBenchmarks", "NaiveGetString", Net10, workload))} | " +
+                $"{Time(dotnet)} | {Times(dotnet / ours)} |");
+        }
+
+        output.AppendLine().AppendLine("Write from chars:").AppendLine();
+        output.AppendLine("| workload | OursChars net10.0 (per launch) | MinimalStrict net10.0 (per launch) | ratio | OursChars netstandard2.0 | ns2.0 ÷ net10.0 | Frame, server | Frame, client | TwoPassEncoding | .NET CloseOutputAsync |");
+        output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (string workload in Workloads("WriteBenchmarks"))
+        {
+            double ours = table.Mean("WriteBenchmarks", "OursChars", Net10, workload);
+            output.AppendLine(CultureInfo.InvariantCulture,
+                $"| {workload} | {table.WithLaunches("WriteBenchmarks", "OursChars", workload)} | {table.WithLaunches("WriteBenchmarks", "MinimalStrict", workload)} | " +
+                $"{Ratio(ours, table.Mean("WriteBenchmarks", "MinimalStrict", Net10, workload))} | {Time(table.Mean("WriteBenchmarks", "OursChars", NetStandard, workload))} | " +
+                $"{Ratio(table.Mean("WriteBenchmarks", "OursChars", NetStandard, workload), ours)} | {Time(table.Mean("WriteBenchmarks", "OursFrameServer", Net10, workload))} | " +
+                $"{Time(table.Mean("WriteBenchmarks", "OursFrameMasked", Net10, workload))} | {Time(table.Mean("WriteBenchmarks", "TwoPassEncoding", Net10, workload))} | " +
+                $"{Time(table.Mean("WriteBenchmarks", "DotNetCloseOutputAsync", Net10, workload))} |");
+        }
+
+        output.AppendLine().AppendLine("Write from UTF-8:").AppendLine();
+        output.AppendLine("| workload | OursUtf8 net10.0 (per launch) | MinimalStrictUtf8 net10.0 (per launch) | ratio | OursUtf8 netstandard2.0 | ns2.0 ÷ net10.0 |");
+        output.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (string workload in Workloads("WriteBenchmarks"))
+        {
+            double ours = table.Mean("WriteBenchmarks", "OursUtf8", Net10, workload);
+            output.AppendLine(CultureInfo.InvariantCulture,
+                $"| {workload} | {table.WithLaunches("WriteBenchmarks", "OursUtf8", workload)} | {table.WithLaunches("WriteBenchmarks", "MinimalStrictUtf8", workload)} | " +
+                $"{Ratio(ours, table.Mean("WriteBenchmarks", "MinimalStrictUtf8", Net10, workload))} | {Time(table.Mean("WriteBenchmarks", "OursUtf8", NetStandard, workload))} | " +
+                $"{Ratio(table.Mean("WriteBenchmarks", "OursUtf8", NetStandard, workload), ours)} |");
+        }
+
+        output.AppendLine().AppendLine("Targets (issue #5):");
+        List<string> missed = Targets(table, rows.Values).ToList();
+        foreach (string miss in missed)
+        {
+            output.AppendLine(CultureInfo.InvariantCulture, $"- missed: {miss}");
+        }
+
+        if (missed.Count == 0)
+        {
+            output.AppendLine("- all met");
+        }
+
+        Console.Write(output.ToString());
+        return missed.Count == 0 ? 0 : 1;
+    }
+
+    private static IEnumerable<string> Targets(Tables table, IEnumerable<Row> rows)
+    {
+        foreach (Row row in rows.Where(r => r.Key.Method.StartsWith("Ours", StringComparison.Ordinal) && r.AllocatedBytes != 0))
+        {
+            yield return $"{row.Key}: allocates {row.AllocatedBytes} B, the target is 0 B";
+        }
+
+        (string Suite, string Ours, string Baseline)[] pairs =
+            [("ReadBenchmarks", "Ours", "MinimalCorrect"), ("WriteBenchmarks", "OursChars", "MinimalStrict"), ("WriteBenchmarks", "OursUtf8", "MinimalStrictUtf8")];
+        foreach ((string suite, string ours, string baseline) in pairs)
+        {
+            foreach (string workload in Workloads(suite))
+            {
+                double net10 = table.Mean(suite, ours, Net10, workload);
+                double ratio = net10 / table.Mean(suite, baseline, Net10, workload);
+                if (ratio > 1.10)
+                {
+                    yield return $"{suite}.{ours} [{workload}]: {Ratio(ratio, 1)}× the minimal baseline, the target is at most 1.10×";
+                }
+
+                double netStandard = table.Mean(suite, ours, NetStandard, workload) / net10;
+                if (netStandard > 3)
+                {
+                    yield return $"{suite}.{ours} [{workload}]: the netstandard2.0 build takes {Ratio(netStandard, 1)}× the net10.0 build, the target is at most 3×";
+                }
+            }
+        }
+
+        foreach (string workload in new[] { "CodeOnly", "Ascii20", "Ascii123" })
+        {
+            double speedup = table.Mean("ReadBenchmarks", "DotNetManagedWebSocket", Net10, workload) / table.Mean("ReadBenchmarks", "Ours", Net10, workload);
+            if (speedup < 40)
+            {
+                yield return $"ReadBenchmarks.Ours [{workload}]: {Times(speedup)} faster than ManagedWebSocket, the target is at least 40×";
+            }
+        }
+    }
+
+    // The environment block BenchmarkDotNet prints above its first summary (versions, CPU, runtime).
+    private static IEnumerable<string> RunEnvironment(string log) =>
+        File.ReadLines(log).SkipWhile(l => !l.StartsWith("BenchmarkDotNet v", StringComparison.Ordinal)).TakeWhile(l => l.Length > 0);
+
+    // Workloads in the order the suite declares them (the CSV lists them sorted by name).
+    private static IEnumerable<string> Workloads(string suite) =>
+        (suite == "ReadBenchmarks" ? Workload.ForRead : Workload.Valid).Select(w => w.Name);
+
+    private static Dictionary<Key, double[]> ReadLaunchMeans(string log)
+    {
+        var sums = new Dictionary<Key, SortedDictionary<int, (double Sum, int Count)>>();
+        Key? current = null;
+        int launch = 1;
+        foreach (string line in File.ReadLines(log))
+        {
+            Match match;
+            if ((match = BenchmarkLine().Match(line)).Success)
+            {
+                current = new Key(match.Groups["suite"].Value, MethodName(match.Groups["method"].Value), match.Groups["job"].Value, match.Groups["workload"].Value);
+                launch = 1;
+            }
+            else if ((match = LaunchLine().Match(line)).Success)
+            {
+                launch = int.Parse(match.Groups["launch"].Value, s_invariant);
+            }
+            else if (current is not null && (match = ResultLine().Match(line)).Success)
+            {
+                if (!sums.TryGetValue(current, out SortedDictionary<int, (double Sum, int Count)>? perLaunch))
+                {
+                    sums[current] = perLaunch = [];
+                }
+
+                (double sum, int count) = perLaunch.GetValueOrDefault(launch);
+                perLaunch[launch] = (sum + double.Parse(match.Groups["ns"].Value, s_invariant), count + 1);
+            }
+        }
+
+        return sums.ToDictionary(p => p.Key, p => p.Value.Values.Select(v => v.Sum / v.Count).ToArray());
+    }
+
+    private static IEnumerable<Row> ReadCsv(string path)
+    {
+        string suite = Path.GetFileName(path).Replace("-report.csv", "", StringComparison.Ordinal).Split('.')[^1];
+        string[] lines = File.ReadAllLines(path);
+        string[] header = SplitCsv(lines[0]);
+        int method = Array.IndexOf(header, "Method");
+        int job = Array.IndexOf(header, "Job");
+        int workload = Array.IndexOf(header, "Workload");
+        int mean = Array.IndexOf(header, "Mean");
+        int allocated = Array.IndexOf(header, "Allocated");
+        foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
+        {
+            string[] cells = SplitCsv(line);
+            yield return new Row(
+                new Key(suite, MethodName(cells[method]), cells[job], cells[workload]),
+                Nanoseconds(cells[mean]),
+                Bytes(cells[allocated]));
+        }
+    }
+
+    // BenchmarkDotNet quotes a cell that holds its separator ("35,576.1 ns") and doubles quotes inside one.
+    private static string[] SplitCsv(string line)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    cell.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                cells.Add(cell.ToString());
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+
+        cells.Add(cell.ToString());
+        return [.. cells];
+    }
+
+    // "'DotNetManagedWebSocket (incl. frame handling)'" names the method DotNetManagedWebSocket.
+    private static string MethodName(string cell) => cell.Trim('\'').Split(' ')[0];
+
+    private static double Nanoseconds(string cell)
+    {
+        string[] parts = cell.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        double value = double.Parse(parts[0], NumberStyles.Float | NumberStyles.AllowThousands, s_invariant);
+        return value * parts[1] switch
+        {
+            "ns" => 1,
+            "μs" or "us" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            _ => throw new FormatException($"Unknown time unit in '{cell}'."),
+        };
+    }
+
+    private static long Bytes(string cell)
+    {
+        if (cell is "-" or "")
+        {
+            return 0;
+        }
+
+        string[] parts = cell.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        double value = double.Parse(parts[0], NumberStyles.Float | NumberStyles.AllowThousands, s_invariant);
+        return (long)(value * parts[1] switch
+        {
+            "B" => 1,
+            "KB" => 1024,
+            "MB" => 1024 * 1024,
+            _ => throw new FormatException($"Unknown size unit in '{cell}'."),
+        });
+    }
+
+    // Three significant figures at most, and no decimals past 100 ns: the launches do not agree more closely.
+    private static string Time(double nanoseconds) => nanoseconds switch
+    {
+        double.NaN => "n/a",
+        < 100 => nanoseconds.ToString("0.0", s_invariant),
+        _ => nanoseconds.ToString("#,0", s_invariant),
+    };
+
+    private static string Ratio(double value, double baseline) => (value / baseline).ToString("0.00", s_invariant);
+
+    private static string Times(double value) => value.ToString("#,0", s_invariant) + "×";
+
+    [GeneratedRegex(@"^// Benchmark: (?<suite>\w+)\.(?<method>.+?): (?<job>[\w.]+ build)\(.*\) \[Workload=(?<workload>\w+)\]$")]
+    private static partial Regex BenchmarkLine();
+
+    [GeneratedRegex(@"^// Launch: (?<launch>\d+) / \d+")]
+    private static partial Regex LaunchLine();
+
+    [GeneratedRegex(@"^WorkloadResult\s+\d+: \d+ op, [\d.]+ ns, (?<ns>[\d.]+) ns/op")]
+    private static partial Regex ResultLine();
+
+    private sealed record Key(string Suite, string Method, string Job, string Workload)
+    {
+        public override string ToString() => $"{Suite}.{Method} ({Job}) [{Workload}]";
+    }
+
+    private sealed record Row(Key Key, double Nanoseconds, long AllocatedBytes);
+
+    private sealed class Tables(Dictionary<Key, Row> rows, Dictionary<Key, double[]> launches)
+    {
+        public double Mean(string suite, string method, string job, string workload) =>
+            rows.TryGetValue(new Key(suite, method, job, workload), out Row? row) ? row.Nanoseconds : double.NaN;
+
+        public string WithLaunches(string suite, string method, string workload)
+        {
+            string mean = Time(Mean(suite, method, Net10, workload));
+            return launches.TryGetValue(new Key(suite, method, Net10, workload), out double[]? perLaunch)
+                ? $"{mean} ({string.Join(" / ", perLaunch.Select(Time))})"
+                : mean;
+        }
+    }
+}
