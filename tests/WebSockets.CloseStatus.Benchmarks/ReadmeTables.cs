@@ -42,46 +42,18 @@ internal static partial class ReadmeTables
             output.AppendLine(line);
         }
 
-        output.AppendLine().AppendLine("Read:").AppendLine();
-        output.AppendLine("| workload | Ours net10.0 (per launch) | MinimalCorrect net10.0 (per launch) | ratio | Ours netstandard2.0 | ns2.0 ÷ net10.0 | Frame, unmasked | Frame, masked | NaiveGetString | .NET ManagedWebSocket | ManagedWebSocket ÷ Ours |");
-        output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (string workload in Workloads("ReadBenchmarks"))
-        {
-            double ours = table.Mean("ReadBenchmarks", "Ours", Net10, workload);
-            double dotnet = table.Mean("ReadBenchmarks", "DotNetManagedWebSocket", Net10, workload);
-            output.AppendLine(CultureInfo.InvariantCulture,
-                $"| {workload} | {table.WithLaunches("ReadBenchmarks", "Ours", workload)} | {table.WithLaunches("ReadBenchmarks", "MinimalCorrect", workload)} | " +
-                $"{Ratio(ours, table.Mean("ReadBenchmarks", "MinimalCorrect", Net10, workload))} | {Time(table.Mean("ReadBenchmarks", "Ours", NetStandard, workload))} | " +
-                $"{Ratio(table.Mean("ReadBenchmarks", "Ours", NetStandard, workload), ours)} | {Time(table.Mean("ReadBenchmarks", "OursFrameUnmasked", Net10, workload))} | " +
-                $"{Time(table.Mean("ReadBenchmarks", "OursFrameMasked", Net10, workload))} | {Time(table.Mean("ReadBenchmarks", "NaiveGetString", Net10, workload))} | " +
-                $"{Time(dotnet)} | {Times(dotnet / ours)} |");
-        }
-
-        output.AppendLine().AppendLine("Write from chars:").AppendLine();
-        output.AppendLine("| workload | OursChars net10.0 (per launch) | MinimalStrict net10.0 (per launch) | ratio | OursChars netstandard2.0 | ns2.0 ÷ net10.0 | Frame, server | Frame, client | TwoPassEncoding | .NET CloseOutputAsync |");
-        output.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (string workload in Workloads("WriteBenchmarks"))
-        {
-            double ours = table.Mean("WriteBenchmarks", "OursChars", Net10, workload);
-            output.AppendLine(CultureInfo.InvariantCulture,
-                $"| {workload} | {table.WithLaunches("WriteBenchmarks", "OursChars", workload)} | {table.WithLaunches("WriteBenchmarks", "MinimalStrict", workload)} | " +
-                $"{Ratio(ours, table.Mean("WriteBenchmarks", "MinimalStrict", Net10, workload))} | {Time(table.Mean("WriteBenchmarks", "OursChars", NetStandard, workload))} | " +
-                $"{Ratio(table.Mean("WriteBenchmarks", "OursChars", NetStandard, workload), ours)} | {Time(table.Mean("WriteBenchmarks", "OursFrameServer", Net10, workload))} | " +
-                $"{Time(table.Mean("WriteBenchmarks", "OursFrameMasked", Net10, workload))} | {Time(table.Mean("WriteBenchmarks", "TwoPassEncoding", Net10, workload))} | " +
-                $"{Time(table.Mean("WriteBenchmarks", "DotNetCloseOutputAsync", Net10, workload))} |");
-        }
-
-        output.AppendLine().AppendLine("Write from UTF-8:").AppendLine();
-        output.AppendLine("| workload | OursUtf8 net10.0 (per launch) | MinimalStrictUtf8 net10.0 (per launch) | ratio | OursUtf8 netstandard2.0 | ns2.0 ÷ net10.0 |");
-        output.AppendLine("|---|---:|---:|---:|---:|---:|");
-        foreach (string workload in Workloads("WriteBenchmarks"))
-        {
-            double ours = table.Mean("WriteBenchmarks", "OursUtf8", Net10, workload);
-            output.AppendLine(CultureInfo.InvariantCulture,
-                $"| {workload} | {table.WithLaunches("WriteBenchmarks", "OursUtf8", workload)} | {table.WithLaunches("WriteBenchmarks", "MinimalStrictUtf8", workload)} | " +
-                $"{Ratio(ours, table.Mean("WriteBenchmarks", "MinimalStrictUtf8", Net10, workload))} | {Time(table.Mean("WriteBenchmarks", "OursUtf8", NetStandard, workload))} | " +
-                $"{Ratio(table.Mean("WriteBenchmarks", "OursUtf8", NetStandard, workload), ours)} |");
-        }
+        AppendTable(output, table, "Read", "ReadBenchmarks", "Ours", "MinimalCorrect",
+            Column(table, "Frame, unmasked", "ReadBenchmarks", "OursFrameUnmasked"),
+            Column(table, "Frame, masked", "ReadBenchmarks", "OursFrameMasked"),
+            Column(table, "NaiveGetString", "ReadBenchmarks", "NaiveGetString"),
+            Column(table, ".NET ManagedWebSocket", "ReadBenchmarks", "DotNetManagedWebSocket"),
+            ("ManagedWebSocket ÷ Ours", w => Times(table.Mean("ReadBenchmarks", "DotNetManagedWebSocket", Net10, w) / table.Mean("ReadBenchmarks", "Ours", Net10, w))));
+        AppendTable(output, table, "Write from chars", "WriteBenchmarks", "OursChars", "MinimalStrict",
+            Column(table, "Frame, server", "WriteBenchmarks", "OursFrameServer"),
+            Column(table, "Frame, client", "WriteBenchmarks", "OursFrameMasked"),
+            Column(table, "TwoPassEncoding", "WriteBenchmarks", "TwoPassEncoding"),
+            Column(table, ".NET CloseOutputAsync", "WriteBenchmarks", "DotNetCloseOutputAsync"));
+        AppendTable(output, table, "Write from UTF-8", "WriteBenchmarks", "OursUtf8", "MinimalStrictUtf8");
 
         output.AppendLine().AppendLine("Targets (issue #5):");
         List<string> missed = Targets(table, rows.Values).ToList();
@@ -98,6 +70,36 @@ internal static partial class ReadmeTables
         Console.Write(output.ToString());
         return missed.Count == 0 ? 0 : 1;
     }
+
+    // One table: ours and its baseline with each launch's mean, their ratio, the netstandard2.0 build, then the extra columns.
+    private static void AppendTable(StringBuilder output, Tables table, string title, string suite, string ours, string baseline, params (string Header, Func<string, string> Cell)[] extra)
+    {
+        output.AppendLine().AppendLine(title + ":").AppendLine();
+        output.Append(CultureInfo.InvariantCulture, $"| workload | {ours} net10.0 (per launch) | {baseline} net10.0 (per launch) | ratio | {ours} netstandard2.0 | ns2.0 ÷ net10.0 |");
+        foreach ((string header, _) in extra)
+        {
+            output.Append(' ').Append(header).Append(" |");
+        }
+
+        output.AppendLine().Append("|---|").Append(string.Concat(Enumerable.Repeat("---:|", 5 + extra.Length))).AppendLine();
+        foreach (string workload in Workloads(suite))
+        {
+            double net10 = table.Mean(suite, ours, Net10, workload);
+            double netStandard = table.Mean(suite, ours, NetStandard, workload);
+            output.Append(CultureInfo.InvariantCulture,
+                $"| {workload} | {table.WithLaunches(suite, ours, workload)} | {table.WithLaunches(suite, baseline, workload)} | " +
+                $"{Ratio(net10, table.Mean(suite, baseline, Net10, workload))} | {Time(netStandard)} | {Ratio(netStandard, net10)} |");
+            foreach ((_, Func<string, string> cell) in extra)
+            {
+                output.Append(' ').Append(cell(workload)).Append(" |");
+            }
+
+            output.AppendLine();
+        }
+    }
+
+    private static (string Header, Func<string, string> Cell) Column(Tables table, string header, string suite, string method) =>
+        (header, workload => Time(table.Mean(suite, method, Net10, workload)));
 
     private static IEnumerable<string> Targets(Tables table, IEnumerable<Row> rows)
     {
