@@ -36,7 +36,7 @@ internal static partial class ReadmeTables
         var table = new Tables(rows, launches);
         var output = new StringBuilder();
 
-        output.AppendLine(CultureInfo.InvariantCulture, $"Log: {Path.GetFileName(log)}");
+        output.AppendLine(s_invariant, $"Log: {Path.GetFileName(log)}");
         foreach (string line in RunEnvironment(log))
         {
             output.AppendLine(line);
@@ -59,7 +59,7 @@ internal static partial class ReadmeTables
         List<string> missed = Targets(table, rows.Values).ToList();
         foreach (string miss in missed)
         {
-            output.AppendLine(CultureInfo.InvariantCulture, $"- missed: {miss}");
+            output.AppendLine(s_invariant, $"- missed: {miss}");
         }
 
         if (missed.Count == 0)
@@ -75,7 +75,7 @@ internal static partial class ReadmeTables
     private static void AppendTable(StringBuilder output, Tables table, string title, string suite, string ours, string baseline, params (string Header, Func<string, string> Cell)[] extra)
     {
         output.AppendLine().AppendLine(title + ":").AppendLine();
-        output.Append(CultureInfo.InvariantCulture, $"| workload | {ours} net10.0 (per launch) | {baseline} net10.0 (per launch) | ratio | {ours} netstandard2.0 | ns2.0 ÷ net10.0 |");
+        output.Append(s_invariant, $"| workload | {ours} net10.0 (per launch) | {baseline} net10.0 (per launch) | ratio | {ours} netstandard2.0 | ns2.0 ÷ net10.0 |");
         foreach ((string header, _) in extra)
         {
             output.Append(' ').Append(header).Append(" |");
@@ -86,7 +86,7 @@ internal static partial class ReadmeTables
         {
             double net10 = table.Mean(suite, ours, Net10, workload);
             double netStandard = table.Mean(suite, ours, NetStandard, workload);
-            output.Append(CultureInfo.InvariantCulture,
+            output.Append(s_invariant,
                 $"| {workload} | {table.WithLaunches(suite, ours, workload)} | {table.WithLaunches(suite, baseline, workload)} | " +
                 $"{Ratio(net10, table.Mean(suite, baseline, Net10, workload))} | {Time(netStandard)} | {Ratio(netStandard, net10)} |");
             foreach ((_, Func<string, string> cell) in extra)

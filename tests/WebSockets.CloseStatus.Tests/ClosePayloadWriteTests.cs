@@ -133,6 +133,7 @@ public class ClosePayloadWriteTests
     [InlineData("ab", 0xDE00, 0, 2)]      // low surrogate alone
     [InlineData("a", 0xD83D, 'b', 1)]     // high surrogate followed by a non-surrogate
     [InlineData("", 0xDE00, 0xD83D, 0)]   // reversed pair
+    [InlineData("abcdefghijklmnopqrstuvwxyzabcdefghijklmn", 0xD83D, 'b', 40)] // after an ASCII run the vector narrowing takes
     public void TryWrite_LoneSurrogate_ThrowsWithIndex(string before, int surrogate, int after, int index)
     {
         // Lone surrogates are passed as numbers (0: none): test runners mangle them inside strings and test names.
