@@ -140,7 +140,7 @@ internal static class Commands
             int frameLength;
             if (masked)
             {
-                CloseFrame.TryWriteMasked(frameBytes, status, output.AsSpan(2 <= output.Length ? 2 : 0), key, out frameLength);
+                CloseFrame.TryWriteMasked(frameBytes, key, status, output.AsSpan(2 <= output.Length ? 2 : 0), out frameLength);
             }
             else
             {

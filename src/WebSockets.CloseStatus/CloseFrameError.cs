@@ -1,7 +1,7 @@
 namespace WebSockets.CloseStatus;
 
 /// <summary>Why a received close frame is malformed, or <see cref="None"/>.</summary>
-/// <remarks>Answer a malformed frame with <see cref="CloseFrameErrorExtensions.ToCloseStatus(CloseFrameError)"/>.</remarks>
+/// <remarks>Answer a malformed frame with <see cref="CloseErrorExtensions.ToCloseStatus(CloseFrameError)"/>.</remarks>
 public enum CloseFrameError
 {
     /// <summary>The frame is well formed.</summary>

@@ -1,7 +1,7 @@
 namespace WebSockets.CloseStatus;
 
 /// <summary>The verdict of reading a close payload: why it is malformed, or <see cref="None"/>.</summary>
-/// <remarks>Answer a malformed payload with <see cref="ClosePayloadErrorExtensions.ToCloseStatus(ClosePayloadError)"/>.</remarks>
+/// <remarks>Answer a malformed payload with <see cref="CloseErrorExtensions.ToCloseStatus(ClosePayloadError)"/>.</remarks>
 public enum ClosePayloadError
 {
     /// <summary>The payload is well formed.</summary>

@@ -3,7 +3,10 @@ namespace WebSockets.CloseStatus;
 /// <summary>A WebSocket close status code (RFC 6455 §7.4 and the IANA WebSocket Close Code Number Registry).</summary>
 /// <remarks>
 /// Codes outside 1000–1015, such as the application codes 3000–4999, are used by casting the number:
-/// <c>(WebSocketCloseStatus)4000</c>. Every method of this library accepts any 16-bit value.
+/// <c>(WebSocketCloseStatus)4000</c>. A cast keeps only the low 16 bits of an <see cref="int"/>;
+/// <see cref="WebSocketCloseStatusExtensions.FromCode(int)"/> checks the range instead, and
+/// <see cref="WebSocketCloseStatusExtensions.TryParse(string, out WebSocketCloseStatus)"/> reads numbers and names.
+/// Every method of this library accepts any 16-bit value.
 /// </remarks>
 public enum WebSocketCloseStatus : ushort
 {

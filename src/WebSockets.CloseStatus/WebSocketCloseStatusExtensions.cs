@@ -1,10 +1,9 @@
 using WebSockets.CloseStatus.Internal;
-using SystemNetCloseStatus = System.Net.WebSockets.WebSocketCloseStatus;
 
 namespace WebSockets.CloseStatus;
 
-/// <summary>What the RFC 6455 ranges and the IANA registry say about each close status.</summary>
-public static class WebSocketCloseStatusExtensions
+/// <summary>What the RFC 6455 ranges and the IANA registry say about each close status, and conversions to and from numbers, names and System.Net.</summary>
+public static partial class WebSocketCloseStatusExtensions
 {
     /// <summary>Determines whether <paramref name="status"/> may be sent, and accepted when received, in a close frame.</summary>
     /// <param name="status">The status to test; any 16-bit value.</param>
@@ -59,24 +58,4 @@ public static class WebSocketCloseStatusExtensions
             CloseStatusRange.PrivateUse => "Private use (4000–4999)",
             _ => "Outside the close code ranges (5000–65535)",
         };
-
-    /// <summary>Converts <paramref name="status"/> to the <see cref="System.Net.WebSockets.WebSocketCloseStatus"/> with the same number.</summary>
-    /// <param name="status">The status to convert; any 16-bit value.</param>
-    /// <returns>The System.Net value with the same number; the conversion is lossless.</returns>
-    public static SystemNetCloseStatus ToSystemNet(this WebSocketCloseStatus status) => (SystemNetCloseStatus)(int)status;
-
-    /// <summary>Converts a <see cref="System.Net.WebSockets.WebSocketCloseStatus"/> to the <see cref="WebSocketCloseStatus"/> with the same number.</summary>
-    /// <param name="status">The System.Net status to convert.</param>
-    /// <returns>The status with the same number; the conversion is lossless.</returns>
-    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="status"/> is outside 0–65535, so it is no close code.</exception>
-    public static WebSocketCloseStatus ToCloseStatus(this SystemNetCloseStatus status)
-    {
-        int value = (int)status;
-        if ((uint)value > ushort.MaxValue)
-        {
-            ThrowHelper.ThrowSystemNetValueOutOfRange(value, nameof(status));
-        }
-
-        return (WebSocketCloseStatus)value;
-    }
 }

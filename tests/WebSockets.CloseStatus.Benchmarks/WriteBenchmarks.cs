@@ -147,7 +147,7 @@ public class WriteBenchmarks
     [BenchmarkCategory(FromChars)]
     public int OursFrameMasked()
     {
-        CloseFrame.TryWriteMasked(_clientFrameDestination, _status, (ReadOnlySpan<char>)_reasonChars, 0x12345678, out int written);
+        CloseFrame.TryWriteMasked(_clientFrameDestination, 0x12345678, _status, (ReadOnlySpan<char>)_reasonChars, out int written);
         return written;
     }
 

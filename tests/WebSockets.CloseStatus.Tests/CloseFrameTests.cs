@@ -161,7 +161,8 @@ public class CloseFrameTests
 
         CloseFrame.Read(frame, WebSocketRole.Server, new byte[4], out CloseFrameReadResult result).Should().Be(OperationStatus.DestinationTooSmall);
 
-        result.BytesNeeded.Should().Be(5);
+        result.DestinationLengthNeeded.Should().Be(5);
+        result.BytesNeeded.Should().Be(0, "BytesNeeded counts input bytes, and the whole frame is there");
         result.BytesConsumed.Should().Be(0);
     }
 
@@ -225,8 +226,8 @@ public class CloseFrameTests
         byte[] destination = new byte[CloseFrame.MaxLength];
 
         Action badStatus = () => CloseFrame.TryWrite(destination, WebSocketRole.Server, WebSocketCloseStatus.AbnormalClosure, "", out _);
-        Action tooLong = () => CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.NormalClosure, new string('a', 124), Key, out _);
-        Action badUtf8 = () => CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.NormalClosure, new byte[] { 0xC0, 0x80 }, Key, out _);
+        Action tooLong = () => CloseFrame.TryWriteMasked(destination, Key, WebSocketCloseStatus.NormalClosure, new string('a', 124), out _);
+        Action badUtf8 = () => CloseFrame.TryWriteMasked(destination, Key, WebSocketCloseStatus.NormalClosure, new byte[] { 0xC0, 0x80 }, out _);
         Action badRole = () => CloseFrame.TryWrite(destination, (WebSocketRole)2, WebSocketCloseStatus.NormalClosure, "", out _);
         Action badRoleRead = () => CloseFrame.Read([], (WebSocketRole)2, default, out _);
         Action tinyDestinationStillValidates = () => CloseFrame.TryWrite(new byte[1], WebSocketRole.Client, WebSocketCloseStatus.Empty, "why", out _);
@@ -245,7 +246,7 @@ public class CloseFrameTests
         for (int size = 0; size < 9; size++)
         {
             byte[] destination = new byte[size];
-            CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.NormalClosure, "bye", Key, out int masked).Should().BeFalse();
+            CloseFrame.TryWriteMasked(destination, Key, WebSocketCloseStatus.NormalClosure, "bye", out int masked).Should().BeFalse();
             CloseFrame.TryWrite(destination.AsSpan(0, Math.Min(size, 4)), WebSocketRole.Server, WebSocketCloseStatus.NormalClosure, "bye", out int server).Should().BeFalse();
             (masked, server).Should().Be((0, 0));
         }
@@ -364,13 +365,13 @@ public class CloseFrameTests
 
     private static bool WriteMaskedChars(byte[] destination, byte[] payload, uint key, out int written) =>
         payload.Length == 0
-            ? CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.Empty, ReadOnlySpan<char>.Empty, key, out written)
-            : CloseFrame.TryWriteMasked(destination, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), Encoding.UTF8.GetString(payload, 2, payload.Length - 2), key, out written);
+            ? CloseFrame.TryWriteMasked(destination, key, WebSocketCloseStatus.Empty, ReadOnlySpan<char>.Empty, out written)
+            : CloseFrame.TryWriteMasked(destination, key, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), Encoding.UTF8.GetString(payload, 2, payload.Length - 2), out written);
 
     private static bool WriteMasked(byte[] destination, byte[] payload, uint key, out int written) =>
         payload.Length == 0
-            ? CloseFrame.TryWriteMasked(destination, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, key, out written)
-            : CloseFrame.TryWriteMasked(destination, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), payload.AsSpan(2), key, out written);
+            ? CloseFrame.TryWriteMasked(destination, key, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, out written)
+            : CloseFrame.TryWriteMasked(destination, key, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), payload.AsSpan(2), out written);
 
     [Fact]
     public void Write_Client_EveryOverload_DrawsANewKeyEachTime()

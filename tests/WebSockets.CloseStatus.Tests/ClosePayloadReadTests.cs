@@ -277,18 +277,6 @@ public class ClosePayloadReadTests
     }
 
     [Fact]
-    public void TryRead_Span_ReturnsWhetherWellFormed()
-    {
-        ClosePayload.TryRead(Hex.Payload(1001, "bye"u8.ToArray()), out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason).Should().BeTrue();
-        status.Should().Be(WebSocketCloseStatus.EndpointUnavailable);
-        reason.ToArray().Should().Equal("bye"u8.ToArray());
-
-        ClosePayload.TryRead([0x03], out status, out reason).Should().BeFalse();
-        status.Should().Be(default(WebSocketCloseStatus));
-        reason.IsEmpty.Should().BeTrue();
-    }
-
-    [Fact]
     public void TryRead_String_DecodesReason()
     {
         ClosePayload.TryRead(Hex.Payload(1000, "Grüße 😀"u8.ToArray()), out WebSocketCloseStatus status, out string reason).Should().BeTrue();
@@ -336,7 +324,7 @@ public class ClosePayloadReadTests
     {
         byte[] payload = Hex.Payload(1016, []);
 
-        ClosePayload.TryRead(payload, out _, out ReadOnlySpan<byte> _).Should().BeFalse();
+        ClosePayload.Read(payload, out _, out ReadOnlySpan<byte> _).Should().Be(ClosePayloadError.InvalidStatus);
         ClosePayload.TryRead(payload, out _, out string _).Should().BeFalse();
     }
 

@@ -80,7 +80,7 @@ public class FuzzSoakTests
             if (result == OperationStatus.Done)
             {
                 bool ok = role == WebSocketRole.Server
-                    ? CloseFrame.TryWriteMasked(written, read.Status, read.Utf8Reason, (uint)((frame[2] << 24) | (frame[3] << 16) | (frame[4] << 8) | frame[5]), out int count)
+                    ? CloseFrame.TryWriteMasked(written, (uint)((frame[2] << 24) | (frame[3] << 16) | (frame[4] << 8) | frame[5]), read.Status, read.Utf8Reason, out int count)
                     : CloseFrame.TryWrite(written, WebSocketRole.Server, read.Status, read.Utf8Reason, out count);
                 if (!ok || !written.AsSpan(0, count).SequenceEqual(frame[..read.BytesConsumed]))
                 {

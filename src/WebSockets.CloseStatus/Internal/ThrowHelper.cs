@@ -8,7 +8,7 @@ namespace WebSockets.CloseStatus.Internal;
 internal static class ThrowHelper
 {
     [DoesNotReturn]
-    public static void ThrowSystemNetValueOutOfRange(int value, string paramName) =>
+    public static void ThrowCodeOutOfRange(int value, string paramName) =>
         throw new ArgumentOutOfRangeException(
             paramName,
             value,
@@ -47,6 +47,14 @@ internal static class ThrowHelper
 
         throw new ArgumentOutOfRangeException(paramName, status, message);
     }
+
+    /// <summary>Throws for <see cref="WebSocketCloseStatus.Empty"/> given to System.Net, which would send it as the code 1005.</summary>
+    [DoesNotReturn]
+    public static void ThrowSystemNetEmpty(string paramName) =>
+        throw new ArgumentOutOfRangeException(
+            paramName,
+            WebSocketCloseStatus.Empty,
+            "1005 (Empty) must not be sent in a close frame (RFC 6455 §7.4.1), and System.Net's WebSocket would send it on the wire as the code 1005: it cannot send a close frame without a status. Close with 1000 (NormalClosure) instead.");
 
     [DoesNotReturn]
     public static void ThrowReasonTooLong(long byteCount, string paramName) =>

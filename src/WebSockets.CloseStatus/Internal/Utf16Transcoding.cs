@@ -126,14 +126,15 @@ internal static class Utf16Transcoding
 #endif
 
     /// <summary>
-    /// Walks <paramref name="source"/> scalar by scalar and stops before the first scalar that would take the
-    /// UTF-8 length past <paramref name="maxBytes"/>, or at the first lone surrogate.
+    /// Walks <paramref name="source"/> scalar by scalar and stops before the first one that would take the UTF-8
+    /// length past <paramref name="maxBytes"/>. A lone surrogate counts as 3 bytes, the size of U+FFFD, so that a cut
+    /// falls in the same place whatever lies beyond it.
     /// </summary>
     /// <param name="source">The UTF-16 text.</param>
     /// <param name="maxBytes">The UTF-8 budget; <see cref="long.MaxValue"/> counts the whole text.</param>
-    /// <param name="charsFit">The number of chars whose UTF-8 form fits, always at a scalar boundary.</param>
+    /// <param name="charsFit">The number of chars that fit, always at a scalar boundary.</param>
     /// <param name="bytesFit">The UTF-8 length of those chars.</param>
-    /// <returns>The index of the lone surrogate that stopped the walk, or -1.</returns>
+    /// <returns>The index of the first lone surrogate among the chars that fit, or -1.</returns>
     public static int Measure(ReadOnlySpan<char> source, long maxBytes, out int charsFit, out long bytesFit)
     {
         long bytes = 0;
@@ -144,6 +145,7 @@ internal static class Utf16Transcoding
             char c = source[i];
             int width = 1;
             int charCount = 1;
+            bool lone = false;
             if (c >= 0x80)
             {
                 if (c < 0x800)
@@ -161,14 +163,19 @@ internal static class Utf16Transcoding
                 }
                 else
                 {
-                    loneSurrogate = i;
-                    break;
+                    width = 3;
+                    lone = true;
                 }
             }
 
             if (bytes + width > maxBytes)
             {
                 break;
+            }
+
+            if (lone && loneSurrogate < 0)
+            {
+                loneSurrogate = i;
             }
 
             bytes += width;

@@ -130,8 +130,4 @@ internal static class Utf8Validation
 
         return -1;
     }
-
-    /// <summary>Tests whether <paramref name="value"/> is a UTF-8 continuation byte (10xxxxxx).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsContinuation(byte value) => (value & 0xC0) == 0x80;
 }

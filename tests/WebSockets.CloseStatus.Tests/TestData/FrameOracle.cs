@@ -43,7 +43,13 @@ public static class FrameOracle
             return null;
         }
 
+        // A data frame or a fragment of one is no close frame, whatever FIN and RSV say (RFC 6455 §5.2, §5.5.1).
         byte first = frame[0];
+        if ((first & 0x0F) != 8)
+        {
+            return (CloseFrameError.NotCloseFrame, 0, 0);
+        }
+
         if ((first & 0x80) == 0)
         {
             return (CloseFrameError.NotFinal, 0, 0);
@@ -52,11 +58,6 @@ public static class FrameOracle
         if ((first & 0x70) != 0)
         {
             return (CloseFrameError.ReservedBitsSet, 0, 0);
-        }
-
-        if ((first & 0x0F) != 8)
-        {
-            return (CloseFrameError.NotCloseFrame, 0, 0);
         }
 
         if (frame.Length < 2)
@@ -79,6 +80,12 @@ public static class FrameOracle
         if (role == WebSocketRole.Client && masked)
         {
             return (CloseFrameError.UnexpectedMask, 0, 0);
+        }
+
+        // A 1-byte payload cannot hold a code (§5.5.1); the header alone says so.
+        if (length == 1)
+        {
+            return (CloseFrameError.TooShort, 0, 0);
         }
 
         int header = masked ? 6 : 2;

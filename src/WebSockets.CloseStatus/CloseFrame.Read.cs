@@ -1,0 +1,250 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace WebSockets.CloseStatus;
+
+public static partial class CloseFrame
+{
+    /// <summary>Reads a close frame received by <paramref name="role"/>, unmasking a client's payload into <paramref name="destination"/>.</summary>
+    /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
+    /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
+    /// <param name="destination">The buffer a masked payload is unmasked into (<see cref="ClosePayload.MaxLength"/> bytes always suffice); unused for unmasked frames, whose reason is a slice of <paramref name="source"/>.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set.</param>
+    /// <returns><see cref="OperationStatus.Done"/> for a well-formed frame; <see cref="OperationStatus.NeedMoreData"/> when <paramref name="source"/> ends before the frame does (nothing is consumed); <see cref="OperationStatus.DestinationTooSmall"/> when the unmasked payload does not fit in <paramref name="destination"/>; <see cref="OperationStatus.InvalidData"/> for a malformed frame.</returns>
+    /// <remarks>Never throws for any <paramref name="source"/> and never allocates. Each check runs as soon as its bytes have arrived: the first byte, then the second (length, mask bit), then the payload by the rules of <see cref="ClosePayload.Read(ReadOnlySpan{byte}, out WebSocketCloseStatus, out ReadOnlySpan{byte})"/>.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
+    public static OperationStatus Read(ReadOnlySpan<byte> source, WebSocketRole role, Span<byte> destination, out CloseFrameReadResult result) =>
+        ReadSpan(source, role, lenient: false, destination, out result);
+
+    /// <summary>Reads a close frame received by <paramref name="role"/>, accepting the status codes that <paramref name="mode"/> allows.</summary>
+    /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
+    /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
+    /// <param name="mode">Which status codes to accept.</param>
+    /// <param name="destination">The buffer a masked payload is unmasked into (<see cref="ClosePayload.MaxLength"/> bytes always suffice); unused for unmasked frames, whose reason is a slice of <paramref name="source"/>.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set.</param>
+    /// <returns>What <see cref="Read(ReadOnlySpan{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> returns.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="mode"/> is not a defined value.</exception>
+    public static OperationStatus Read(ReadOnlySpan<byte> source, WebSocketRole role, ClosePayloadReadMode mode, Span<byte> destination, out CloseFrameReadResult result) =>
+        ReadSpan(source, role, IsLenient(mode), destination, out result);
+
+    /// <summary>Reads a close frame that may span several segments, such as a <c>PipeReader</c>'s buffer.</summary>
+    /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
+    /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
+    /// <param name="destination">The buffer the payload is copied into, unmasked, whichever the role; <see cref="ClosePayload.MaxLength"/> bytes always suffice.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is a slice of <paramref name="destination"/>.</param>
+    /// <returns>
+    /// What <see cref="Read(ReadOnlySpan{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> returns for the same bytes,
+    /// however they are split into segments, with the same <see cref="CloseFrameReadResult.BytesConsumed"/> and
+    /// <see cref="CloseFrameReadResult.BytesNeeded"/>; <see cref="OperationStatus.DestinationTooSmall"/> for any payload that does not fit in <paramref name="destination"/>.
+    /// </returns>
+    /// <remarks>Never throws for any <paramref name="source"/> and never allocates. After <see cref="OperationStatus.Done"/>, advance the reader by <see cref="CloseFrameReadResult.BytesConsumed"/>; after <see cref="OperationStatus.NeedMoreData"/>, by nothing.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
+    public static OperationStatus Read(in ReadOnlySequence<byte> source, WebSocketRole role, Span<byte> destination, out CloseFrameReadResult result) =>
+        ReadSequence(source, role, lenient: false, destination, out result);
+
+    /// <summary>Reads a close frame that may span several segments, accepting the status codes that <paramref name="mode"/> allows.</summary>
+    /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
+    /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
+    /// <param name="mode">Which status codes to accept.</param>
+    /// <param name="destination">The buffer the payload is copied into, unmasked, whichever the role; <see cref="ClosePayload.MaxLength"/> bytes always suffice.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is a slice of <paramref name="destination"/>.</param>
+    /// <returns>What <see cref="Read(in ReadOnlySequence{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> returns.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="mode"/> is not a defined value.</exception>
+    public static OperationStatus Read(in ReadOnlySequence<byte> source, WebSocketRole role, ClosePayloadReadMode mode, Span<byte> destination, out CloseFrameReadResult result) =>
+        ReadSequence(source, role, IsLenient(mode), destination, out result);
+
+    /// <summary>Reads a close frame received by <paramref name="role"/>, unmasking a client's payload in place in <paramref name="source"/>.</summary>
+    /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. A masked payload is overwritten with its unmasked form once the whole frame is there.</param>
+    /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is a slice of <paramref name="source"/>.</param>
+    /// <returns><see cref="OperationStatus.Done"/> for a well-formed frame; <see cref="OperationStatus.NeedMoreData"/> when <paramref name="source"/> ends before the frame does (nothing is consumed or changed); <see cref="OperationStatus.InvalidData"/> for a malformed frame.</returns>
+    /// <remarks>Never throws for any <paramref name="source"/> and never allocates. Call it once per frame: a second call would mask the payload again.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
+    public static OperationStatus ReadInPlace(Span<byte> source, WebSocketRole role, out CloseFrameReadResult result) =>
+        ReadInPlaceCore(source, role, lenient: false, out result);
+
+    /// <summary>Reads a close frame in place, accepting the status codes that <paramref name="mode"/> allows.</summary>
+    /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. A masked payload is overwritten with its unmasked form once the whole frame is there.</param>
+    /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
+    /// <param name="mode">Which status codes to accept.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is a slice of <paramref name="source"/>.</param>
+    /// <returns>What <see cref="ReadInPlace(Span{byte}, WebSocketRole, out CloseFrameReadResult)"/> returns.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="mode"/> is not a defined value.</exception>
+    public static OperationStatus ReadInPlace(Span<byte> source, WebSocketRole role, ClosePayloadReadMode mode, out CloseFrameReadResult result) =>
+        ReadInPlaceCore(source, role, IsLenient(mode), out result);
+
+    private static OperationStatus ReadSpan(ReadOnlySpan<byte> source, WebSocketRole role, bool lenient, Span<byte> destination, out CloseFrameReadResult result)
+    {
+        OperationStatus header = ReadHeader(source, role, out int headerLength, out int payloadLength, out uint maskingKey, out result);
+        if (header != OperationStatus.Done)
+        {
+            return header;
+        }
+
+        ReadOnlySpan<byte> payload = source.Slice(headerLength, payloadLength);
+        if (headerLength > HeaderLength)
+        {
+            if (destination.Length < payloadLength)
+            {
+                return DestinationTooSmall(payloadLength, out result);
+            }
+
+            Span<byte> unmasked = destination.Slice(0, payloadLength);
+            payload.CopyTo(unmasked);
+            Mask(unmasked, maskingKey);
+            payload = unmasked;
+        }
+
+        return ReadPayload(payload, lenient, headerLength + payloadLength, out result);
+    }
+
+    private static OperationStatus ReadSequence(in ReadOnlySequence<byte> source, WebSocketRole role, bool lenient, Span<byte> destination, out CloseFrameReadResult result)
+    {
+        // A frame is at most MaxLength bytes: a multi-segment source is gathered on the stack, and only that far.
+        Span<byte> gathered = stackalloc byte[MaxLength];
+        scoped ReadOnlySpan<byte> frame;
+        if (source.IsSingleSegment)
+        {
+            frame = source.First.Span;
+        }
+        else
+        {
+            int length = (int)Math.Min(source.Length, MaxLength);
+            source.Slice(0, length).CopyTo(gathered);
+            frame = gathered.Slice(0, length);
+        }
+
+        OperationStatus header = ReadHeader(frame, role, out int headerLength, out int payloadLength, out uint maskingKey, out result);
+        if (header != OperationStatus.Done)
+        {
+            return header;
+        }
+
+        if (destination.Length < payloadLength)
+        {
+            return DestinationTooSmall(payloadLength, out result);
+        }
+
+        Span<byte> payload = destination.Slice(0, payloadLength);
+        frame.Slice(headerLength, payloadLength).CopyTo(payload);
+        if (headerLength > HeaderLength)
+        {
+            Mask(payload, maskingKey);
+        }
+
+        return ReadPayload(payload, lenient, headerLength + payloadLength, out result);
+    }
+
+    private static OperationStatus ReadInPlaceCore(Span<byte> source, WebSocketRole role, bool lenient, out CloseFrameReadResult result)
+    {
+        OperationStatus header = ReadHeader(source, role, out int headerLength, out int payloadLength, out uint maskingKey, out result);
+        if (header != OperationStatus.Done)
+        {
+            return header;
+        }
+
+        Span<byte> payload = source.Slice(headerLength, payloadLength);
+        if (headerLength > HeaderLength)
+        {
+            Mask(payload, maskingKey);
+        }
+
+        return ReadPayload(payload, lenient, headerLength + payloadLength, out result);
+    }
+
+    private static OperationStatus ReadHeader(scoped ReadOnlySpan<byte> source, WebSocketRole role, out int headerLength, out int payloadLength, out uint maskingKey, out CloseFrameReadResult result)
+    {
+        bool server = GetHeaderLength(role) == HeaderLength;
+        headerLength = 0;
+        payloadLength = 0;
+        maskingKey = 0;
+        if (source.IsEmpty)
+        {
+            return NeedMore(HeaderLength, out result);
+        }
+
+        // Byte 0 (§5.2): FIN, RSV1–3, opcode. Judged as soon as it arrives; a data frame or fragment is no close
+        // frame whatever its other bits say.
+        byte first = source[0];
+        CloseFrameError error = (first & 0x0F) != 0x08 ? CloseFrameError.NotCloseFrame
+            : (first & 0x80) == 0 ? CloseFrameError.NotFinal
+            : (first & 0x70) != 0 ? CloseFrameError.ReservedBitsSet
+            : CloseFrameError.None;
+        if (error != CloseFrameError.None)
+        {
+            return Invalid(error, out result);
+        }
+
+        if (source.Length < HeaderLength)
+        {
+            return NeedMore(HeaderLength - source.Length, out result);
+        }
+
+        // Byte 1: MASK bit and the 7-bit length; 126 and 127 announce extended lengths, not allowed here (§5.5),
+        // and a 1-byte payload cannot hold a status code (§5.5.1): both are known before the payload arrives.
+        byte second = source[1];
+        bool masked = (second & MaskBit) != 0;
+        int length = second & 0x7F;
+        if (length > ClosePayload.MaxLength)
+        {
+            return Invalid(CloseFrameError.ExtendedLength, out result);
+        }
+
+        if (masked != server)
+        {
+            return Invalid(server ? CloseFrameError.MaskMissing : CloseFrameError.UnexpectedMask, out result);
+        }
+
+        if (length == 1)
+        {
+            return Invalid(CloseFrameError.TooShort, out result);
+        }
+
+        int header = masked ? HeaderLength + MaskingKeyLength : HeaderLength;
+        if (source.Length < header + length)
+        {
+            return NeedMore(header + length - source.Length, out result);
+        }
+
+        headerLength = header;
+        payloadLength = length;
+        maskingKey = masked ? BinaryPrimitives.ReadUInt32BigEndian(source.Slice(HeaderLength)) : 0;
+        result = default;
+        return OperationStatus.Done;
+    }
+
+    private static OperationStatus ReadPayload(ReadOnlySpan<byte> payload, bool lenient, int frameLength, out CloseFrameReadResult result)
+    {
+        ClosePayloadError error = ClosePayload.ReadCore(payload, lenient, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason);
+        switch (error)
+        {
+            case ClosePayloadError.None:
+                result = new CloseFrameReadResult(CloseFrameError.None, frameLength, 0, 0, status, utf8Reason);
+                return OperationStatus.Done;
+            case ClosePayloadError.InvalidStatus:
+                return Invalid(CloseFrameError.InvalidStatus, out result);
+            default:
+                // The header already ruled out a 1-byte payload (TooShort) and a 7-bit length is never over 125 (TooLong).
+                return Invalid(CloseFrameError.InvalidUtf8, out result);
+        }
+    }
+
+    private static OperationStatus NeedMore(int bytesNeeded, out CloseFrameReadResult result)
+    {
+        result = new CloseFrameReadResult(CloseFrameError.None, 0, bytesNeeded, 0, default, default);
+        return OperationStatus.NeedMoreData;
+    }
+
+    private static OperationStatus DestinationTooSmall(int payloadLength, out CloseFrameReadResult result)
+    {
+        result = new CloseFrameReadResult(CloseFrameError.None, 0, 0, payloadLength, default, default);
+        return OperationStatus.DestinationTooSmall;
+    }
+
+    private static OperationStatus Invalid(CloseFrameError error, out CloseFrameReadResult result)
+    {
+        result = new CloseFrameReadResult(error, 0, 0, 0, default, default);
+        return OperationStatus.InvalidData;
+    }
+}

@@ -1,0 +1,251 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using WebSockets.CloseStatus.Internal;
+
+namespace WebSockets.CloseStatus;
+
+public static partial class ClosePayload
+{
+    // "…" (U+2026), appended by CloseReasonTruncation.TruncateWithEllipsis.
+    private const string EllipsisString = "\u2026";
+
+    // The longest UTF-8 sequence (RFC 3629 §3).
+    private const int MaxSequenceLength = 4;
+
+    // The ellipsis in UTF-8.
+    private static ReadOnlySpan<byte> Ellipsis => [0xE2, 0x80, 0xA6];
+
+    /// <summary>Writes a close payload, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
+    /// <param name="destination">The buffer that receives the payload; its contents are unspecified on failure.</param>
+    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
+    /// <param name="reason">The closing reason. Only the part that is written must be free of lone surrogates.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="MaxReasonLength"/> bytes in UTF-8.</param>
+    /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
+    /// <param name="charsDropped">When this method returns, the number of chars of <paramref name="reason"/> that were cut off; 0 on failure.</param>
+    /// <returns><see langword="true"/> if the payload fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
+    /// <remarks>
+    /// The cut keeps the longest prefix whose UTF-8 form fits (in 120 bytes, before the 3-byte "…", for
+    /// <see cref="CloseReasonTruncation.TruncateWithEllipsis"/>) and never splits a surrogate pair. A lone surrogate
+    /// counts as 3 bytes (the size of U+FFFD) in deciding where to cut; it is an error only in the part that is kept.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate in the part written, is too long and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
+    {
+        ValidateTruncation(truncation);
+        charsDropped = 0;
+        if (truncation == CloseReasonTruncation.None)
+        {
+            return TryWrite(destination, status, reason, out bytesWritten);
+        }
+
+        if (!ValidateStatus(status, reason.IsEmpty))
+        {
+            bytesWritten = 0;
+            return true;
+        }
+
+        int kept = FitReason(reason, truncation, nameof(reason), out int reasonBytes);
+        bool ellipsis = kept < reason.Length && truncation == CloseReasonTruncation.TruncateWithEllipsis;
+        int total = StatusLength + reasonBytes + (ellipsis ? Ellipsis.Length : 0);
+        if (destination.Length < total)
+        {
+            bytesWritten = 0;
+            return false;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
+        OperationStatus result = Utf16Transcoding.FromUtf16(reason.Slice(0, kept), destination.Slice(StatusLength), out int written);
+        Debug.Assert(result == OperationStatus.Done && written == reasonBytes, "The measured prefix transcodes exactly.");
+        if (ellipsis)
+        {
+            Ellipsis.CopyTo(destination.Slice(StatusLength + written));
+        }
+
+        bytesWritten = total;
+        charsDropped = reason.Length - kept;
+        return true;
+    }
+
+    /// <inheritdoc cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/>
+    /// <remarks>A <see langword="null"/> reason is no reason. The cut is the one <see cref="TruncateReason(string, CloseReasonTruncation)"/> makes.</remarks>
+    public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, string? reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped) =>
+        TryWrite(destination, status, reason.AsSpan(), truncation, out bytesWritten, out charsDropped);
+
+    /// <summary>Writes a close payload from a UTF-8 reason, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
+    /// <param name="destination">The buffer that receives the payload; its contents are unspecified on failure.</param>
+    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
+    /// <param name="utf8Reason">The closing reason as UTF-8. Only the part that is written must be well formed.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="MaxReasonLength"/> bytes.</param>
+    /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
+    /// <param name="bytesDropped">When this method returns, the number of bytes of <paramref name="utf8Reason"/> that were cut off; 0 on failure.</param>
+    /// <returns><see langword="true"/> if the payload fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
+    /// <remarks>
+    /// A reason over <see cref="MaxReasonLength"/> bytes is cut to its longest well-formed prefix of at most 123 bytes (120
+    /// before the 3-byte "…"): a sequence that the cut would split is dropped whole, and so are ill-formed bytes in the last
+    /// 3 bytes before the cut. The bytes after the cut are never looked at.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> is not well-formed UTF-8 in the part written, is too long and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, CloseReasonTruncation truncation, out int bytesWritten, out int bytesDropped)
+    {
+        ValidateTruncation(truncation);
+        bytesDropped = 0;
+        if (truncation == CloseReasonTruncation.None || utf8Reason.Length <= MaxReasonLength)
+        {
+            return TryWrite(destination, status, utf8Reason, out bytesWritten);
+        }
+
+        // A reason this long is never empty, so the status is either sendable or a caller mistake that throws.
+        _ = ValidateStatus(status, reasonIsEmpty: false);
+
+        bool ellipsis = truncation == CloseReasonTruncation.TruncateWithEllipsis;
+        int kept = FitUtf8Reason(utf8Reason, ellipsis ? MaxReasonLength - Ellipsis.Length : MaxReasonLength);
+        int total = StatusLength + kept + (ellipsis ? Ellipsis.Length : 0);
+        if (destination.Length < total)
+        {
+            bytesWritten = 0;
+            return false;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
+        utf8Reason.Slice(0, kept).CopyTo(destination.Slice(StatusLength));
+        if (ellipsis)
+        {
+            Ellipsis.CopyTo(destination.Slice(StatusLength + kept));
+        }
+
+        bytesWritten = total;
+        bytesDropped = utf8Reason.Length - kept;
+        return true;
+    }
+
+    /// <summary>Writes a close payload to a buffer writer, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
+    /// <param name="destination">The writer that receives the payload.</param>
+    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
+    /// <param name="reason">The closing reason.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="MaxReasonLength"/> bytes in UTF-8.</param>
+    /// <returns>The number of bytes written and advanced.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
+    public static int Write(IBufferWriter<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation)
+    {
+        Span<byte> span = GetWriterSpan(destination);
+        bool written = TryWrite(span, status, reason, truncation, out int bytesWritten, out _);
+        Debug.Assert(written, "A span of MaxLength bytes holds any payload.");
+        destination.Advance(bytesWritten);
+        return bytesWritten;
+    }
+
+    /// <inheritdoc cref="Write(IBufferWriter{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation)"/>
+    /// <remarks>A <see langword="null"/> reason is no reason.</remarks>
+    public static int Write(IBufferWriter<byte> destination, WebSocketCloseStatus status, string? reason, CloseReasonTruncation truncation) =>
+        Write(destination, status, reason.AsSpan(), truncation);
+
+    /// <summary>Writes a close payload from a UTF-8 reason to a buffer writer, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
+    /// <param name="destination">The writer that receives the payload.</param>
+    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
+    /// <param name="utf8Reason">The closing reason as UTF-8.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="MaxReasonLength"/> bytes.</param>
+    /// <returns>The number of bytes written and advanced.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> cannot be written, as <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{byte}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
+    public static int Write(IBufferWriter<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, CloseReasonTruncation truncation)
+    {
+        Span<byte> span = GetWriterSpan(destination);
+        bool written = TryWrite(span, status, utf8Reason, truncation, out int bytesWritten, out _);
+        Debug.Assert(written, "A span of MaxLength bytes holds any payload.");
+        destination.Advance(bytesWritten);
+        return bytesWritten;
+    }
+
+    /// <summary>Cuts a reason to what a close frame holds, for APIs that take the reason as a string, such as <see cref="System.Net.WebSockets.WebSocket.CloseAsync"/>.</summary>
+    /// <param name="reason">The closing reason.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="MaxReasonLength"/> bytes in UTF-8.</param>
+    /// <returns>
+    /// <paramref name="reason"/> itself when it fits; otherwise its longest prefix whose UTF-8 form fits in <see cref="MaxReasonLength"/>
+    /// bytes, followed by "…" for <see cref="CloseReasonTruncation.TruncateWithEllipsis"/>: exactly the reason that
+    /// <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/> writes.
+    /// </returns>
+    /// <exception cref="ArgumentNullException"><paramref name="reason"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate in the part kept, or is too long and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>.</exception>
+    public static string TruncateReason(string reason, CloseReasonTruncation truncation) =>
+        TruncateReason(reason, truncation, nameof(reason));
+
+    // TruncateReason for callers whose own parameter holds the reason, so that exceptions name it.
+    internal static string TruncateReason(string reason, CloseReasonTruncation truncation, string paramName)
+    {
+        if (reason is null)
+        {
+            ThrowHelper.ThrowArgumentNull(paramName);
+        }
+
+        ValidateTruncation(truncation);
+        if (truncation == CloseReasonTruncation.None)
+        {
+            _ = MeasureStrict(reason.AsSpan(), paramName);
+            return reason;
+        }
+
+        int kept = FitReason(reason.AsSpan(), truncation, paramName, out _);
+        if (kept == reason.Length)
+        {
+            return reason;
+        }
+
+        string prefix = reason.Substring(0, kept);
+        return truncation == CloseReasonTruncation.TruncateWithEllipsis ? prefix + EllipsisString : prefix;
+    }
+
+    private static void ValidateTruncation(CloseReasonTruncation truncation)
+    {
+        if ((uint)truncation > (uint)CloseReasonTruncation.TruncateWithEllipsis)
+        {
+            ThrowHelper.ThrowUndefinedEnum(truncation, nameof(truncation));
+        }
+    }
+
+    /// <summary>The number of chars of <paramref name="reason"/> to write under <paramref name="truncation"/>; throws for a lone surrogate in them.</summary>
+    private static int FitReason(ReadOnlySpan<char> reason, CloseReasonTruncation truncation, string paramName, out int reasonBytes)
+    {
+        int loneSurrogate = Utf16Transcoding.Measure(reason, MaxReasonLength, out int kept, out long bytes);
+        if (kept < reason.Length && truncation == CloseReasonTruncation.TruncateWithEllipsis)
+        {
+            // It does not fit whole: make room for the ellipsis. A lone surrogate past the new cut is dropped, not written.
+            loneSurrogate = Utf16Transcoding.Measure(reason, MaxReasonLength - Ellipsis.Length, out kept, out bytes);
+        }
+
+        if (loneSurrogate >= 0)
+        {
+            ThrowHelper.ThrowLoneSurrogate(reason, loneSurrogate, paramName);
+        }
+
+        reasonBytes = (int)bytes;
+        return kept;
+    }
+
+    /// <summary>The number of bytes of a reason over <see cref="MaxReasonLength"/> bytes to keep within <paramref name="budget"/>; throws for ill-formed UTF-8 in them.</summary>
+    private static int FitUtf8Reason(ReadOnlySpan<byte> utf8Reason, int budget)
+    {
+        // The longest well-formed prefix within the budget, which a scalar boundary puts at most 3 bytes before it:
+        // a sequence the cut would split, or stray bytes there, are dropped with the rest. Anything ill-formed
+        // earlier is in the part that must be written.
+        int invalidAt = Utf8Validation.IndexOfInvalid(utf8Reason.Slice(0, budget));
+        if (invalidAt < 0)
+        {
+            return budget;
+        }
+
+        if (invalidAt < budget - (MaxSequenceLength - 1))
+        {
+            ThrowHelper.ThrowInvalidUtf8(invalidAt, nameof(utf8Reason));
+        }
+
+        return invalidAt;
+    }
+}
