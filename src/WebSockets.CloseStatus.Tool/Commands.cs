@@ -19,11 +19,11 @@ internal static class Commands
 
         int code = (int)status;
         CodeNotes? notes = CodeNotes.For(code);
-        string name = MemberName(status) ?? "-";
+        string? name = MemberName(status);
         string wire = WireText(status);
         string range = RangeText(status);
         var text = new StringBuilder()
-            .Append(code.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(name).Append(": ").AppendLine(status.GetDescription())
+            .Append(code.ToString(CultureInfo.InvariantCulture)).Append(name is null ? "" : " " + name).Append(": ").AppendLine(status.GetDescription())
             .Append("  range:       ").AppendLine(range)
             .Append("  on the wire: ").AppendLine(wire)
             .Append("  normal end:  ").AppendLine(status.IsNormal() ? "yes" : "no")
@@ -40,7 +40,7 @@ internal static class Commands
             text.Append("  sent by:     ").AppendLine(RangeSender(status));
         }
 
-        string line = $"{code} {name} \"{status.GetDescription()}\" {ShortWire(status)}";
+        string line = $"{code} {name ?? "-"} \"{status.GetDescription()}\" {ShortWire(status)}";
         string json = Json.Object(w => WriteCode(w, status));
         return new Result(Result.Valid, text.ToString().TrimEnd(), line, json);
     }
@@ -226,9 +226,9 @@ internal static class Commands
     private static Result Decoded(WebSocketCloseStatus status, string reason, string? frameNote, Action<Utf8JsonWriter>? frameJson)
     {
         int code = (int)status;
-        string name = MemberName(status) ?? "-";
+        string? name = MemberName(status);
         var text = new StringBuilder()
-            .Append("status: ").Append(code.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(name).Append(" (").Append(status.GetDescription()).AppendLine(")")
+            .Append("status: ").Append(code.ToString(CultureInfo.InvariantCulture)).Append(name is null ? "" : " " + name).Append(" (").Append(status.GetDescription()).AppendLine(")")
             .Append("reason: ").Append(Input.Escape(reason));
         if (status == WebSocketCloseStatus.Empty)
         {
@@ -240,7 +240,7 @@ internal static class Commands
             text.AppendLine().Append("frame:  ").Append(frameNote);
         }
 
-        string line = $"{code} {name} {Input.Escape(reason)}";
+        string line = $"{code} {name ?? "-"} {Input.Escape(reason)}";
         string json = Json.Object(w =>
         {
             w.WriteBoolean("valid", true);

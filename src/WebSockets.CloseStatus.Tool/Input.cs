@@ -8,41 +8,19 @@ namespace WebSockets.CloseStatus.Tool;
 /// <summary>Parses what people paste: codes by number or by any of their names, and hex in the common notations.</summary>
 internal static class Input
 {
-    /// <summary>Parses a code: a number 0–65535, a member name, an IANA name or a Windows name, in any case, with or without separators.</summary>
+    /// <summary>Parses a code with the library's parser (a number 0–65535 or any of its names), explaining a failure.</summary>
     public static bool TryParseCode(string text, out WebSocketCloseStatus status, out string error)
     {
-        status = default;
+        if (WebSocketCloseStatusExtensions.TryParse(text, out status))
+        {
+            error = "";
+            return true;
+        }
+
         string trimmed = text.Trim();
-        if (trimmed.Length > 0 && char.IsAsciiDigit(trimmed[0]))
-        {
-            if (int.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number <= ushort.MaxValue)
-            {
-                status = (WebSocketCloseStatus)number;
-                error = "";
-                return true;
-            }
-
-            error = $"'{trimmed}' is not a close code: codes are whole numbers from 0 to 65535.";
-            return false;
-        }
-
-        string key = Normalize(trimmed);
-        for (int code = 1000; code <= 1015; code++)
-        {
-            var candidate = (WebSocketCloseStatus)code;
-            CodeNotes notes = CodeNotes.For(code)!;
-            if (key.Length > 0
-                && (key == Normalize(candidate.ToString())
-                    || key == Normalize(candidate.GetDescription())
-                    || (notes.WindowsName is not null && key == Normalize(notes.WindowsName))))
-            {
-                status = candidate;
-                error = "";
-                return true;
-            }
-        }
-
-        error = $"'{trimmed}' is not a close code or a known name (try 'wsclose list').";
+        error = trimmed.Length > 0 && (char.IsAsciiDigit(trimmed[0]) || trimmed[0] is '-' or '+')
+            ? $"'{trimmed}' is not a close code: codes are whole numbers from 0 to 65535."
+            : $"'{trimmed}' is not a close code or a known name (try 'wsclose list').";
         return false;
     }
 
@@ -132,19 +110,5 @@ internal static class Input
         }
 
         return builder.Append('"').ToString();
-    }
-
-    private static string Normalize(string name)
-    {
-        var builder = new StringBuilder(name.Length);
-        foreach (char c in name)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                builder.Append(char.ToLowerInvariant(c));
-            }
-        }
-
-        return builder.ToString();
     }
 }

@@ -40,7 +40,7 @@ public static partial class CloseFrame
     /// </returns>
     /// <remarks>Never throws for any <paramref name="source"/> and never allocates. After <see cref="OperationStatus.Done"/>, advance the reader by <see cref="CloseFrameReadResult.BytesConsumed"/>; after <see cref="OperationStatus.NeedMoreData"/>, by nothing.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
-    public static OperationStatus Read(in ReadOnlySequence<byte> source, WebSocketRole role, Span<byte> destination, out CloseFrameReadResult result) =>
+    public static OperationStatus Read(scoped in ReadOnlySequence<byte> source, WebSocketRole role, Span<byte> destination, out CloseFrameReadResult result) =>
         ReadSequence(source, role, lenient: false, destination, out result);
 
     /// <summary>Reads a close frame that may span several segments, accepting the status codes that <paramref name="mode"/> allows.</summary>
@@ -51,7 +51,7 @@ public static partial class CloseFrame
     /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is a slice of <paramref name="destination"/>.</param>
     /// <returns>What <see cref="Read(in ReadOnlySequence{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> returns.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="mode"/> is not a defined value.</exception>
-    public static OperationStatus Read(in ReadOnlySequence<byte> source, WebSocketRole role, ClosePayloadReadMode mode, Span<byte> destination, out CloseFrameReadResult result) =>
+    public static OperationStatus Read(scoped in ReadOnlySequence<byte> source, WebSocketRole role, ClosePayloadReadMode mode, Span<byte> destination, out CloseFrameReadResult result) =>
         ReadSequence(source, role, IsLenient(mode), destination, out result);
 
     /// <summary>Reads a close frame received by <paramref name="role"/>, unmasking a client's payload in place in <paramref name="source"/>.</summary>
@@ -99,7 +99,7 @@ public static partial class CloseFrame
         return ReadPayload(payload, lenient, headerLength + payloadLength, out result);
     }
 
-    private static OperationStatus ReadSequence(in ReadOnlySequence<byte> source, WebSocketRole role, bool lenient, Span<byte> destination, out CloseFrameReadResult result)
+    private static OperationStatus ReadSequence(scoped in ReadOnlySequence<byte> source, WebSocketRole role, bool lenient, Span<byte> destination, out CloseFrameReadResult result)
     {
         // A frame is at most MaxLength bytes: a multi-segment source is gathered on the stack, and only that far.
         Span<byte> gathered = stackalloc byte[MaxLength];

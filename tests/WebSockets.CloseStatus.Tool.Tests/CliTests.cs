@@ -31,7 +31,7 @@ public class CliTests
         CliRunner.Output output = CliRunner.Run("explain", "4001");
 
         output.ExitCode.Should().Be(0);
-        output.Stdout.Should().StartWith("4001 -: Private use (4000–4999)").And.Contain("valid: may be sent");
+        output.Stdout.Should().StartWith("4001: Private use (4000–4999)").And.Contain("valid: may be sent");
     }
 
     [Theory]

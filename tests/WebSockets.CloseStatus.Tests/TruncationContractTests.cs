@@ -1,0 +1,158 @@
+using System;
+using System.Buffers;
+using System.Linq;
+using System.Text;
+using FluentAssertions;
+using Xunit;
+
+namespace WebSockets.CloseStatus.Tests;
+
+/// <summary>Truncation keeps its documented promise at its edges: only the part written must be valid, and the cut is the same everywhere.</summary>
+public class TruncationContractTests
+{
+    public static TheoryData<string, CloseReasonTruncation, string> LoneSurrogateInDroppedPart => new()
+    {
+        // 123 × 'a' fill the reason; the lone high surrogate after them is cut off (issue #14).
+        { new string('a', 123) + "\uD800", CloseReasonTruncation.Truncate, new string('a', 123) },
+        // With the ellipsis the cut is at 120 bytes, before the lone low surrogate at index 121.
+        { new string('a', 121) + "\uDC00" + "bbbbbbbbbb", CloseReasonTruncation.TruncateWithEllipsis, new string('a', 120) + "…" },
+        // A lone surrogate counts as 3 bytes (U+FFFD's size), so at index 121 it does not fit in 123 and is dropped.
+        { new string('a', 121) + "\uD800", CloseReasonTruncation.Truncate, new string('a', 121) },
+        // Several lone surrogates, all past the cut.
+        { new string('é', 61) + "x" + "\uDFFF\uDFFF\uD800", CloseReasonTruncation.Truncate, new string('é', 61) + "x" },
+    };
+
+    [Theory]
+    [MemberData(nameof(LoneSurrogateInDroppedPart))]
+    public void LoneSurrogateInTheDroppedPart_IsDropped_ByEveryCharWriter(string reason, CloseReasonTruncation truncation, string expected)
+    {
+        byte[] expectedPayload = [0x03, 0xE8, .. Encoding.UTF8.GetBytes(expected)];
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, truncation, out int written, out int dropped).Should().BeTrue();
+        destination[..written].Should().Equal(expectedPayload);
+        dropped.Should().Be(reason.Length - (expected.EndsWith('…') ? expected.Length - 1 : expected.Length));
+
+        ClosePayload.Create(WebSocketCloseStatus.NormalClosure, reason, truncation).Should().Equal(expectedPayload);
+
+        var writer = new ArrayBufferWriter<byte>();
+        ClosePayload.Write(writer, WebSocketCloseStatus.NormalClosure, reason, truncation).Should().Be(expectedPayload.Length);
+        writer.WrittenSpan.ToArray().Should().Equal(expectedPayload);
+
+        byte[] frame = new byte[CloseFrame.MaxLength];
+        CloseFrame.TryWrite(frame, WebSocketRole.Server, WebSocketCloseStatus.NormalClosure, reason, truncation, out int frameLength, out int frameDropped).Should().BeTrue();
+        frame[2..frameLength].Should().Equal(expectedPayload);
+        frameDropped.Should().Be(dropped);
+
+        CloseFrame.TryWriteMasked(frame, 0u, WebSocketCloseStatus.NormalClosure, reason, truncation, out frameLength, out _).Should().BeTrue();
+        frame[6..frameLength].Should().Equal(expectedPayload, "a zero key leaves the payload as it is");
+
+        ClosePayload.TruncateReason(reason, truncation).Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData(CloseReasonTruncation.Truncate)]
+    [InlineData(CloseReasonTruncation.TruncateWithEllipsis)]
+    public void LoneSurrogateInTheKeptPart_Throws_WithItsIndex(CloseReasonTruncation truncation)
+    {
+        string reason = new string('a', 50) + "\uDC01" + new string('b', 200);
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        Action write = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, truncation, out _, out _);
+        Action truncate = () => ClosePayload.TruncateReason(reason, truncation);
+
+        write.Should().Throw<ArgumentException>().WithMessage("*U+DC01 at index 50*").Which.ParamName.Should().Be("reason");
+        truncate.Should().Throw<ArgumentException>().WithMessage("*U+DC01 at index 50*").Which.ParamName.Should().Be("reason");
+    }
+
+    [Fact]
+    public void Utf8_WellFormedUpToTheCut_IsKeptWhole_WhateverFollows()
+    {
+        // 119 × 'a' + 😀 (F0 9F 98 80) fill 123 bytes exactly; a stray continuation byte follows (issue #14).
+        byte[] fourByte = [.. Enumerable.Repeat((byte)'a', 119), 0xF0, 0x9F, 0x98, 0x80, 0x80];
+        // 121 × 'a' + é (C3 A9) fill 123 bytes; a stray continuation byte follows.
+        byte[] twoByte = [.. Enumerable.Repeat((byte)'a', 121), 0xC3, 0xA9, 0x80, 0x80];
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        foreach (byte[] reason in new[] { fourByte, twoByte })
+        {
+            ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out int written, out int dropped).Should().BeTrue();
+            written.Should().Be(ClosePayload.MaxLength);
+            dropped.Should().Be(reason.Length - 123);
+            destination.AsSpan(2).ToArray().Should().Equal(reason[..123]);
+        }
+    }
+
+    [Fact]
+    public void Utf8_ASequenceTheCutWouldSplit_IsDroppedWhole()
+    {
+        // 'é' at bytes 122–123: the cut at 123 would split it, so 122 bytes are kept.
+        byte[] reason = [.. Enumerable.Repeat((byte)'a', 122), 0xC3, 0xA9, .. Enumerable.Repeat((byte)'b', 5)];
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out int written, out int dropped).Should().BeTrue();
+
+        written.Should().Be(2 + 122);
+        dropped.Should().Be(reason.Length - 122);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    [InlineData(119)]
+    public void Utf8_IllFormedBytesBeforeTheLastThree_Throw_WithTheirIndex(int at)
+    {
+        byte[] reason = [.. Enumerable.Repeat((byte)'a', 200)];
+        reason[at] = 0xFF;
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        Action write = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out _, out _);
+
+        write.Should().Throw<ArgumentException>().WithMessage($"*byte index {at} *");
+    }
+
+    [Fact]
+    public void TruncateReason_AReasonThatFits_ComesBackAsTheSameInstance()
+    {
+        string reason = new string('ж', 61) + "a";   // 123 bytes exactly
+
+        ClosePayload.TruncateReason(reason, CloseReasonTruncation.None).Should().BeSameAs(reason);
+        ClosePayload.TruncateReason(reason, CloseReasonTruncation.Truncate).Should().BeSameAs(reason);
+        ClosePayload.TruncateReason(reason, CloseReasonTruncation.TruncateWithEllipsis).Should().BeSameAs(reason);
+        ClosePayload.TruncateReason("", CloseReasonTruncation.Truncate).Should().BeSameAs("");
+    }
+
+    [Theory]
+    [InlineData("Привет, мир! ", CloseReasonTruncation.Truncate)]
+    [InlineData("服务器正在重启，请稍后重试。", CloseReasonTruncation.Truncate)]
+    [InlineData("😀🎉👍", CloseReasonTruncation.TruncateWithEllipsis)]
+    [InlineData("mixed é€😀 text ", CloseReasonTruncation.TruncateWithEllipsis)]
+    [InlineData("a", CloseReasonTruncation.TruncateWithEllipsis)]
+    public void TruncateReason_IsExactlyWhatTheByteWritersWrite(string unit, CloseReasonTruncation truncation)
+    {
+        byte[] destination = new byte[ClosePayload.MaxLength];
+        for (int repeat = 1; repeat < 200; repeat += 7)
+        {
+            string reason = string.Concat(Enumerable.Repeat(unit, repeat));
+            ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, truncation, out int written, out _).Should().BeTrue();
+
+            string truncated = ClosePayload.TruncateReason(reason, truncation);
+
+            truncated.Should().Be(Encoding.UTF8.GetString(destination, 2, written - 2));
+            Encoding.UTF8.GetByteCount(truncated).Should().BeLessThanOrEqualTo(ClosePayload.MaxReasonLength);
+            char.IsHighSurrogate(truncated.TrimEnd('…')[^1]).Should().BeFalse("a surrogate pair is never split");
+        }
+    }
+
+    [Fact]
+    public void TruncateReason_CallerMistakes_Throw()
+    {
+        Action none = () => ClosePayload.TruncateReason(new string('a', 124), CloseReasonTruncation.None);
+        Action nullReason = () => ClosePayload.TruncateReason(null!, CloseReasonTruncation.Truncate);
+        Action undefined = () => ClosePayload.TruncateReason("a", (CloseReasonTruncation)3);
+
+        none.Should().Throw<ArgumentException>().WithMessage("*124 bytes*123*");
+        nullReason.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("reason");
+        undefined.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("truncation");
+    }
+}
