@@ -226,5 +226,24 @@ if compile != ["lib/netstandard2.0/WebSockets.CloseStatus.dll"]:
 print("netstandard2.0 asset: ok (lib/netstandard2.0/WebSockets.CloseStatus.dll)")
 PY
 
+say "build a netstandard2.0 library in C# 7.3 that passes plain strings to every writer"
+mkdir -p "$work/legacy"
+cat > "$work/legacy/legacy.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>netstandard2.0</TargetFramework>
+    <LangVersion>7.3</LangVersion>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="WebSockets.CloseStatus" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cp "$repo/tests/consumer/legacy/LegacyCloser.cs" "$work/legacy/"
+cp "$work/nuget.config" "$work/legacy/nuget.config"
+dotnet build "$work/legacy" -c Release -nologo -v q
+echo "netstandard2.0 C# 7.3 consumer: ok"
+
 step="done"
 echo "consumer tests: all steps passed"

@@ -1,0 +1,118 @@
+// The README's C# examples, verbatim, so that they compile; ReadmeTests checks that each README block stands here
+// (or in tests/consumer/legacy) and runs them. A namespace outside WebSockets.* lets them use the names a user would.
+using System;
+using System.Buffers;
+using System.IO;
+using System.IO.Pipelines;
+using System.Threading;
+using System.Threading.Tasks;
+using WebSockets.CloseStatus;
+
+namespace ReadmeSamples;
+
+public static class Samples
+{
+    public static (bool Sendable, string Name, CloseStatusRange Range, bool BrowserOk, bool LocalOnly, bool Normal, WebSocketCloseStatus Parsed, WebSocketCloseStatus Code) QuickStart()
+    {
+        WebSocketCloseStatus status = WebSocketCloseStatus.TryAgainLater;
+        bool sendable = status.IsValidOnWire();         // true: 1013 may be sent in a close frame
+        string name = status.GetDescription();          // "Try Again Later" (the IANA name; no allocation)
+
+        var app = (WebSocketCloseStatus)4001;           // application codes work by cast
+        CloseStatusRange range = app.GetRange();        // CloseStatusRange.PrivateUse
+        bool browserOk = app.IsValidForBrowserClose();  // true: a browser's WebSocket.close(4001) accepts it
+
+        bool localOnly = WebSocketCloseStatus.AbnormalClosure.IsLocalOnly();  // true: 1006 is reported, never sent
+        bool normal = WebSocketCloseStatus.Empty.IsNormal();                  // true: a close without a status is no error
+
+        bool known = WebSocketCloseStatusExtensions.TryParse("going-away", out WebSocketCloseStatus parsed);  // true: 1001, by any name
+        WebSocketCloseStatus code = WebSocketCloseStatusExtensions.FromCode(4001);  // a cast that throws outside 0–65535
+        return (sendable && known, name, range, browserOk, localOnly, normal, parsed, code);
+    }
+
+    public static (ClosePayloadError Error, WebSocketCloseStatus Status, int ReasonLength) ReadPayload(ReadOnlySpan<byte> payload)
+    {
+        // payload: the unmasked application data of a received close frame
+        ClosePayloadError error = ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason);
+        if (error != ClosePayloadError.None)
+        {
+            // 1002 for a malformed length or code, 1007 for a reason that is not UTF-8 (RFC 6455 §7.1.7, §8.1)
+            WebSocketCloseStatus answer = error.ToCloseStatus();
+            // ... send a close frame with `answer` and fail the connection
+        }
+        else
+        {
+            // status is Empty (1005) when the peer sent no code; echo it back as an empty payload
+        }
+
+        return error == ClosePayloadError.None ? (error, status, utf8Reason.Length) : (error, error.ToCloseStatus(), 0);
+    }
+
+    public static (byte[] Written, byte[] Payload, int Size) Write(IBufferWriter<byte> bufferWriter)
+    {
+        Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
+        if (ClosePayload.TryWrite(buffer, WebSocketCloseStatus.NormalClosure, "bye", out int written))
+        {
+            // buffer[..written] is 03 E8 62 79 65
+        }
+
+        byte[] payload = ClosePayload.Create(WebSocketCloseStatus.PolicyViolation, "not allowed");
+        ClosePayload.Write(bufferWriter, WebSocketCloseStatus.NormalClosure, "bye"u8);   // IBufferWriter<byte>
+        int size = ClosePayload.GetByteCount(WebSocketCloseStatus.NormalClosure, "bye");  // 5
+        return (buffer[..written].ToArray(), payload, size);
+    }
+
+    public static (int Length, int CharsDropped, string Reason) Truncate(Span<byte> buffer, Exception exception)
+    {
+        ClosePayload.TryWrite(buffer, WebSocketCloseStatus.InternalServerError, exception.Message,
+            CloseReasonTruncation.TruncateWithEllipsis, out int length, out int charsDropped);
+
+        string reason = ClosePayload.TruncateReason(exception.Message, CloseReasonTruncation.TruncateWithEllipsis);
+        return (length, charsDropped, reason);
+    }
+
+    public static async Task AnswerCloseAsync(byte[] received, Stream stream)
+    {
+        // received: the bytes read so far, starting at a frame whose opcode is close (0x8)
+        byte[] reply = new byte[CloseFrame.MaxLength];
+        byte[] unmasked = new byte[ClosePayload.MaxLength];
+
+        switch (CloseFrame.Read(received, WebSocketRole.Server, unmasked, out CloseFrameReadResult frame))
+        {
+            case OperationStatus.NeedMoreData:
+                // read at least frame.BytesNeeded more bytes, then call Read again; nothing was consumed
+                break;
+
+            case OperationStatus.InvalidData:
+                // NotCloseFrame, NotFinal, ExtendedLength, MaskMissing, TooShort, InvalidStatus, ... → 1002; InvalidUtf8 → 1007
+                CloseFrame.TryWrite(reply, WebSocketRole.Server, frame.Error.ToCloseStatus(), "", out int n);
+                await stream.WriteAsync(reply.AsMemory(0, n));   // then drop the connection
+                break;
+
+            case OperationStatus.Done:
+                // echo the status (RFC 6455 §5.5.1); a close without a status (Empty) is echoed as an empty payload
+                CloseFrame.TryWrite(reply, WebSocketRole.Server, frame.Status, "", out int m);
+                await stream.WriteAsync(reply.AsMemory(0, m));
+                // frame.BytesConsumed bytes belong to the close frame; frame.Utf8Reason is the peer's reason
+                break;
+        }
+    }
+
+    public static async Task<WebSocketCloseStatus> ReadCloseAsync(PipeReader reader, CancellationToken ct)
+    {
+        byte[] payload = new byte[ClosePayload.MaxLength];
+        while (true)
+        {
+            ReadResult read = await reader.ReadAsync(ct);
+            OperationStatus status = CloseFrame.Read(read.Buffer, WebSocketRole.Server, payload, out CloseFrameReadResult frame);
+            if (status == OperationStatus.NeedMoreData && !read.IsCompleted)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);   // nothing consumed, everything examined
+                continue;
+            }
+
+            reader.AdvanceTo(status == OperationStatus.Done ? read.Buffer.GetPosition(frame.BytesConsumed) : read.Buffer.End);
+            return status == OperationStatus.Done ? frame.Status : WebSocketCloseStatus.AbnormalClosure;
+        }
+    }
+}

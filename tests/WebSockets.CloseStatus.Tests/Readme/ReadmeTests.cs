@@ -1,0 +1,168 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Pipelines;
+using System.Linq;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using FluentAssertions;
+using ReadmeSamples;
+using WebSockets.CloseStatus.Tests.TestData;
+using Xunit;
+
+namespace WebSockets.CloseStatus.Tests.Readme;
+
+/// <summary>The README's C# examples compile (each stands verbatim in a compiled file) and do what the README says.</summary>
+public partial class ReadmeTests
+{
+    private static readonly string s_root = FindRoot();
+
+    public static TheoryData<int> Blocks()
+    {
+        var data = new TheoryData<int>();
+        for (int i = 0; i < CSharpBlocks().Count; i++)
+        {
+            data.Add(i);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void Readme_HasItsExamples()
+    {
+        CSharpBlocks().Count.Should().BeGreaterThanOrEqualTo(8);
+    }
+
+    [Theory]
+    [MemberData(nameof(Blocks))]
+    public void EveryCSharpBlock_StandsVerbatimInACompiledFile(int index)
+    {
+        string[] block = Normalize(CSharpBlocks()[index]);
+        string[] sources =
+        [
+            .. Directory.GetFiles(Path.Combine(s_root, "tests", "WebSockets.CloseStatus.Tests", "Readme"), "ReadmeSamples*.cs"),
+            Path.Combine(s_root, "tests", "consumer", "legacy", "LegacyCloser.cs"),
+        ];
+
+        bool found = sources.Select(path => Normalize(File.ReadAllText(path))).Any(lines => Contains(lines, block));
+
+        found.Should().BeTrue("README block {0} must be compiled, verbatim, in a sample file:\n{1}", index, string.Join('\n', block));
+    }
+
+    [Fact]
+    public void QuickStart_SaysWhatItDoes()
+    {
+        var result = Samples.QuickStart();
+
+        result.Sendable.Should().BeTrue();
+        result.Name.Should().Be("Try Again Later");
+        result.Range.Should().Be(CloseStatusRange.PrivateUse);
+        result.BrowserOk.Should().BeTrue();
+        result.LocalOnly.Should().BeTrue();
+        result.Normal.Should().BeTrue();
+        result.Parsed.Should().Be(WebSocketCloseStatus.EndpointUnavailable);
+        ((int)result.Code).Should().Be(4001);
+    }
+
+    [Fact]
+    public void ReadingAndWriting_SayWhatTheyDo()
+    {
+        Samples.ReadPayload([0x03, 0xE8, 0xC0, 0x80]).Should().Be((ClosePayloadError.InvalidUtf8, WebSocketCloseStatus.InvalidPayloadData, 0));
+        Samples.ReadPayload([]).Should().Be((ClosePayloadError.None, WebSocketCloseStatus.Empty, 0));
+
+        var writer = new ArrayBufferWriter<byte>();
+        var written = Samples.Write(writer);
+        written.Written.Should().Equal(0x03, 0xE8, 0x62, 0x79, 0x65);
+        written.Size.Should().Be(5);
+        writer.WrittenSpan.ToArray().Should().Equal(0x03, 0xE8, 0x62, 0x79, 0x65);
+
+        var truncated = Samples.Truncate(new byte[ClosePayload.MaxLength], new InvalidOperationException(new string('x', 200)));
+        truncated.Length.Should().Be(ClosePayload.MaxLength);
+        truncated.CharsDropped.Should().Be(80);
+        truncated.Reason.Should().Be(new string('x', 120) + "…");
+    }
+
+    [Fact]
+    public async Task ServerExample_EchoesTheStatus_AndAnswersAMalformedClose()
+    {
+        using var echo = new MemoryStream();
+        await Samples.AnswerCloseAsync(SystemNetPeer.MaskedCloseFrame(Hex.Payload(1001, []), 1), echo);
+        echo.ToArray().Should().Equal(0x88, 0x02, 0x03, 0xE9);
+
+        using var answer = new MemoryStream();
+        await Samples.AnswerCloseAsync(SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, [0xFF]), 1), answer);
+        answer.ToArray().Should().Equal(0x88, 0x02, 0x03, 0xEF);
+    }
+
+    [Fact]
+    public async Task PipeReaderExample_ReadsAFrameThatArrivesInPieces()
+    {
+        var pipe = new Pipe();
+        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1013, "busy"u8.ToArray()), 0x01020304);
+        Task<WebSocketCloseStatus> reading = Samples.ReadCloseAsync(pipe.Reader, CancellationToken.None);
+        foreach (byte b in frame)
+        {
+            await pipe.Writer.WriteAsync(new[] { b });
+            await Task.Yield();
+        }
+
+        (await reading.WaitAsync(TimeSpan.FromSeconds(10))).Should().Be(WebSocketCloseStatus.TryAgainLater);
+    }
+
+    [Fact]
+    public async Task SystemNetExample_ClosesWithAServiceRestart()
+    {
+        using SocketPair pair = await SocketPair.ConnectAsync();
+        Task peerCloses = pair.Client.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+
+        var result = await SystemNetSamples.CloseAsync(pair.Server, new byte[256], new InvalidOperationException("restarting"), CancellationToken.None);
+        await peerCloses.WaitAsync(TimeSpan.FromSeconds(10));
+
+        result.Received.Should().Be(WebSocketCloseStatus.NormalClosure);
+        result.CloseCode.Should().Be(WebSocketCloseStatus.NormalClosure);
+    }
+
+    private static List<string> CSharpBlocks()
+    {
+        string readme = File.ReadAllText(Path.Combine(s_root, "README.md"));
+        return [.. CSharpBlock().Matches(readme).Select(m => m.Groups[1].Value)];
+    }
+
+    // Trimmed non-empty lines, without using directives (a sample file has them at its top).
+    private static string[] Normalize(string text) =>
+        [.. text.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0 && !line.StartsWith("using ", StringComparison.Ordinal))];
+
+    private static bool Contains(string[] lines, string[] block)
+    {
+        for (int start = 0; start + block.Length <= lines.Length; start++)
+        {
+            if (lines.AsSpan(start, block.Length).SequenceEqual(block))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string FindRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "WebSocketCloseStatus.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (WebSocketCloseStatus.sln) is not above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CSharpBlock();
+}
