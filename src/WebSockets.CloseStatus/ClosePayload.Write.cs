@@ -62,6 +62,7 @@ public static partial class ClosePayload
 
     /// <inheritdoc cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int)"/>
     /// <remarks>A <see langword="null"/> reason is no reason.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, string? reason, out int bytesWritten) =>
         TryWrite(destination, status, reason.AsSpan(), out bytesWritten);
 
