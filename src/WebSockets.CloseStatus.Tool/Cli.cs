@@ -1,21 +1,19 @@
 using System;
-using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
-using System.Text;
 
 namespace WebSockets.CloseStatus.Tool;
 
-/// <summary>The <c>wsclose</c> command line. Every answer is computed first and printed at the end, so nothing is printed half-way.</summary>
+/// <summary>The <c>wsclose</c> command line. In stdin mode it is a filter: one output line per input line, printed as soon as the line is read.</summary>
 internal sealed class Cli
 {
-    private readonly TextReader _stdin;
+    private readonly Stream _stdin;
     private readonly bool _stdinRedirected;
     private readonly TextWriter _stdout;
     private readonly TextWriter _stderr;
 
-    public Cli(TextReader stdin, bool stdinRedirected, TextWriter stdout, TextWriter stderr)
+    public Cli(Stream stdin, bool stdinRedirected, TextWriter stdout, TextWriter stderr)
     {
         _stdin = stdin;
         _stdinRedirected = stdinRedirected;
@@ -32,7 +30,7 @@ internal sealed class Cli
         explain.SetAction(parse => Answer(parse.GetValue(json), parse.GetValue(explainCode), "explain needs a code", Commands.Explain));
 
         var list = new Command("list", "List the codes 1000-1015 and the ranges of the close code space.");
-        list.SetAction(parse => Print(parse.GetValue(json), [Commands.List()], stdinMode: false));
+        list.SetAction(parse => PrintOne(parse.GetValue(json), Commands.List()));
 
         var decodeHex = new Argument<string?>("hex") { Description = "A close payload (or frame, with --frame) as hex: \"03 e8 62 79 65\", \"03:E8\", \"0x03e8\". Omit it to read one per line from stdin.", Arity = ArgumentArity.ZeroOrOne };
         var decodeFrame = new Option<bool>("--frame") { Description = "The hex is a complete close frame (masked or not), not just its payload." };
@@ -60,7 +58,7 @@ internal sealed class Cli
             string? reason = parse.GetValue(encodeReason);
             if (code is not null)
             {
-                return Print(parse.GetValue(json), [Commands.Encode(code, reason, frame, mask, randomMask, truncate)], stdinMode: false);
+                return PrintOne(parse.GetValue(json), Commands.Encode(code, reason, frame, mask, randomMask, truncate));
             }
 
             return Answer(parse.GetValue(json), null, "encode needs a code", line =>
@@ -82,14 +80,10 @@ internal sealed class Cli
         ParseResult parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)
         {
-            var message = new StringBuilder();
-            foreach (System.CommandLine.Parsing.ParseError error in parseResult.Errors)
-            {
-                message.Append("wsclose: ").AppendLine(error.Message);
-            }
-
-            message.Append("Run 'wsclose --help' for usage.");
-            _stderr.WriteLine(message.ToString());
+            // One message: the parser's first error, or the unknown word, which says more than "no command given".
+            System.CommandLine.Parsing.ParseError error = parseResult.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal))
+                ?? parseResult.Errors[0];
+            _stderr.WriteLine($"wsclose: {error.Message} Run 'wsclose --help' for usage.");
             return Result.Usage;
         }
 
@@ -102,60 +96,61 @@ internal sealed class Cli
         return parseResult.Invoke(new InvocationConfiguration { Output = _stdout, Error = _stderr });
     }
 
-    /// <summary>Answers the argument, or with none and stdin redirected, every non-empty line of stdin.</summary>
+    /// <summary>Answers the argument, or with none, every line of standard input, each as soon as it is read.</summary>
     private int Answer(bool json, string? argument, string missing, Func<string, Result> answer)
     {
         if (argument is not null)
         {
-            return Print(json, [answer(argument)], stdinMode: false);
+            return PrintOne(json, answer(argument));
         }
 
+        string usage = $"wsclose: {missing}, or input on standard input, one per line. Run 'wsclose --help' for usage.";
         if (!_stdinRedirected)
         {
-            _stderr.WriteLine($"wsclose: {missing}, or input on standard input, one per line. Run 'wsclose --help' for usage.");
+            _stderr.WriteLine(usage);
             return Result.Usage;
         }
 
-        var results = new List<Result>();
-        string? line;
-        while ((line = _stdin.ReadLine()) is not null)
+        var reader = new LineReader(_stdin);
+        int worst = -1;
+        long number = 0;
+        while (reader.TryReadLine(out string line, out long length))
         {
-            if (!string.IsNullOrWhiteSpace(line))
-            {
-                results.Add(answer(line));
-            }
+            number++;
+            Result result = length > LineReader.MaxLineBytes
+                ? Commands.Usage($"line {number} is {length} bytes long; lines are at most {LineReader.MaxLineBytes} bytes.")
+                : answer(line);
+
+            // One line per input line, whatever it says, so that output lines stay aligned with input lines.
+            _stdout.WriteLine(json ? result.Json : result.Line);
+            _stdout.Flush();
+            worst = Math.Max(worst, result.ExitCode);
         }
 
-        return Print(json, results, stdinMode: true);
+        if (number == 0)
+        {
+            _stderr.WriteLine(usage.Replace("wsclose: ", "wsclose: no input: ", StringComparison.Ordinal));
+            return Result.Usage;
+        }
+
+        return worst;
     }
 
-    private int Print(bool json, List<Result> results, bool stdinMode)
+    private int PrintOne(bool json, Result result)
     {
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        foreach (Result result in results)
+        if (json)
         {
-            if (json)
-            {
-                stdout.AppendLine(result.Json);
-            }
-            else if (stdinMode)
-            {
-                // One result per line keeps the output aligned with the input.
-                stdout.AppendLine(result.Line);
-            }
-            else if (result.IsError)
-            {
-                stderr.Append("wsclose: ").AppendLine(result.Text);
-            }
-            else
-            {
-                stdout.AppendLine(result.Text);
-            }
+            _stdout.WriteLine(result.Json);
+        }
+        else if (result.IsError)
+        {
+            _stderr.WriteLine("wsclose: " + result.Text);
+        }
+        else
+        {
+            _stdout.WriteLine(result.Text);
         }
 
-        _stdout.Write(stdout.ToString());
-        _stderr.Write(stderr.ToString());
-        return results.Count == 0 ? Result.Valid : results.Max(r => r.ExitCode);
+        return result.ExitCode;
     }
 }

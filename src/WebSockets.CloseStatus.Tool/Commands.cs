@@ -42,6 +42,9 @@ internal static class Commands
 
         string line = $"{code} {name ?? "-"} \"{status.GetDescription()}\" {ShortWire(status)}";
         string json = Json.Object(w => WriteCode(w, status));
+
+        // explain answers "what does this code mean": any 16-bit code has an answer, so it exits 0; whether the code
+        // may be sent is part of the answer ("on the wire", or validOnWire in JSON), not of the exit code.
         return new Result(Result.Valid, text.ToString().TrimEnd(), line, json);
     }
 
@@ -124,11 +127,15 @@ internal static class Commands
         }
         catch (ArgumentException e)
         {
-            return NotValid(Message(e), Json.Object(w =>
+            // The library names its own option; the tool's is --truncate.
+            string message = e.Message.Contains(nameof(CloseReasonTruncation), StringComparison.Ordinal)
+                ? $"the reason is {Encoding.UTF8.GetByteCount(reason!)} bytes in UTF-8; a close frame holds at most {ClosePayload.MaxReasonLength}. Shorten it, or pass --truncate."
+                : Message(e);
+            return NotValid(message, Json.Object(w =>
             {
                 w.WriteBoolean("valid", false);
                 w.WriteNumber("status", (int)status);
-                w.WriteString("error", Message(e));
+                w.WriteString("error", message);
             }));
         }
 
@@ -154,7 +161,7 @@ internal static class Commands
         var text = new StringBuilder(hex);
         if (dropped > 0)
         {
-            text.AppendLine().Append("(the reason was truncated: ").Append(dropped.ToString(CultureInfo.InvariantCulture)).Append(" chars dropped)");
+            text.AppendLine().Append("(the reason was truncated: ").Append(Count(dropped, "char")).Append(" dropped)");
         }
 
         string json = Json.Object(w =>
@@ -183,7 +190,8 @@ internal static class Commands
         if (error != ClosePayloadError.None)
         {
             WebSocketCloseStatus answer = error.ToCloseStatus();
-            return Invalid("close payload", error.ToString(), PayloadErrorText(error, payload.Length), answer);
+            int? code = error == ClosePayloadError.InvalidStatus ? (payload[0] << 8) | payload[1] : null;
+            return Invalid("close payload", error.ToString(), PayloadErrorText(error, payload.Length, code), answer, code);
         }
 
         return Decoded(status, Encoding.UTF8.GetString(utf8Reason), frameNote: null, frameJson: null);
@@ -198,15 +206,16 @@ internal static class Commands
         switch (status)
         {
             case OperationStatus.NeedMoreData:
-                return Invalid("close frame", "Incomplete", $"the frame is incomplete: {result.BytesNeeded} more bytes are needed", null);
+                return Invalid("close frame", "Incomplete", $"the frame is incomplete: {Count(result.BytesNeeded, "more byte")} needed", null, null);
             case OperationStatus.InvalidData:
-                return Invalid("close frame", result.Error.ToString(), FrameErrorText(result.Error), result.Error.ToCloseStatus());
+                int? code = result.Error == CloseFrameError.InvalidStatus ? FrameCode(bytes) : null;
+                return Invalid("close frame", result.Error.ToString(), FrameErrorText(result.Error, code), result.Error.ToCloseStatus(), code);
         }
 
         if (result.BytesConsumed != bytes.Length)
         {
             int extra = bytes.Length - result.BytesConsumed;
-            return Invalid("close frame", "TrailingBytes", $"{extra} bytes follow the {result.BytesConsumed}-byte frame", null);
+            return Invalid("close frame", "TrailingBytes", $"{Count(extra, "byte")} {(extra == 1 ? "follows" : "follow")} the {result.BytesConsumed}-byte frame", null, null);
         }
 
         bool masked = role == WebSocketRole.Server;
@@ -253,7 +262,7 @@ internal static class Commands
         return new Result(Result.Valid, text.ToString(), line, json);
     }
 
-    private static Result Invalid(string what, string error, string explanation, WebSocketCloseStatus? answer)
+    private static Result Invalid(string what, string error, string explanation, WebSocketCloseStatus? answer, int? code)
     {
         string answerText = answer is { } a ? $"; answer with {(int)a} {MemberName(a)}" : "";
         string text = $"invalid {what}: {error}: {explanation}{answerText}";
@@ -261,6 +270,11 @@ internal static class Commands
         {
             w.WriteBoolean("valid", false);
             w.WriteString("error", error);
+            if (code is { } c)
+            {
+                w.WriteNumber("status", c);
+            }
+
             w.WriteString("message", explanation);
             if (answer is { } status)
             {
@@ -317,15 +331,38 @@ internal static class Commands
         _ => "nobody: no endpoint may send it",
     };
 
-    private static string PayloadErrorText(ClosePayloadError error, int length) => error switch
+    private static string PayloadErrorText(ClosePayloadError error, int length, int? code) => error switch
     {
         ClosePayloadError.TooShort => "1 byte is too short for a status code (RFC 6455 §5.5.1)",
         ClosePayloadError.TooLong => $"{length} bytes; a close payload holds at most 125 (RFC 6455 §5.5)",
-        ClosePayloadError.InvalidStatus => "the status code must not appear in a close frame (RFC 6455 §7.4)",
+        ClosePayloadError.InvalidStatus => $"the status code {CodeText(code.GetValueOrDefault())} must not appear in a close frame (RFC 6455 §7.4)",
         _ => "the reason is not well-formed UTF-8 (RFC 6455 §8.1)",
     };
 
-    private static string FrameErrorText(CloseFrameError error) => error switch
+    private static string CodeText(int code)
+    {
+        string? name = MemberName((WebSocketCloseStatus)code);
+        return name is null ? code.ToString(CultureInfo.InvariantCulture) : $"{code} ({name})";
+    }
+
+    // "1 byte", "2 bytes": counts in messages.
+    private static string Count(int count, string unit) =>
+        count.ToString(CultureInfo.InvariantCulture) + " " + unit + (count == 1 ? "" : "s");
+
+    // The status code of a frame whose header is complete: its first two payload bytes, unmasked.
+    private static int FrameCode(byte[] frame)
+    {
+        int header = (frame[1] & 0x80) != 0 ? 6 : 2;
+        byte[] code = frame[header..(header + 2)];
+        if (header == 6)
+        {
+            CloseFrame.Mask(code, (uint)((frame[2] << 24) | (frame[3] << 16) | (frame[4] << 8) | frame[5]));
+        }
+
+        return (code[0] << 8) | code[1];
+    }
+
+    private static string FrameErrorText(CloseFrameError error, int? code) => error switch
     {
         CloseFrameError.NotFinal => "FIN is not set; control frames must not be fragmented (RFC 6455 §5.5)",
         CloseFrameError.ReservedBitsSet => "RSV1-3 are set without a negotiated extension (RFC 6455 §5.2)",
@@ -333,9 +370,9 @@ internal static class Commands
         CloseFrameError.ExtendedLength => "control frames must use the 7-bit length (RFC 6455 §5.5)",
         CloseFrameError.MaskMissing => "a client's frame must be masked (RFC 6455 §5.1)",
         CloseFrameError.UnexpectedMask => "a server's frame must not be masked (RFC 6455 §5.1)",
-        CloseFrameError.TooShort => PayloadErrorText(ClosePayloadError.TooShort, 1),
-        CloseFrameError.InvalidStatus => PayloadErrorText(ClosePayloadError.InvalidStatus, 0),
-        _ => PayloadErrorText(ClosePayloadError.InvalidUtf8, 0),
+        CloseFrameError.TooShort => PayloadErrorText(ClosePayloadError.TooShort, 1, null),
+        CloseFrameError.InvalidStatus => PayloadErrorText(ClosePayloadError.InvalidStatus, 0, code),
+        _ => PayloadErrorText(ClosePayloadError.InvalidUtf8, 0, null),
     };
 
     // The library's message without the "(Parameter 'x')" and "Actual value was" lines .NET adds.

@@ -8,6 +8,9 @@ namespace WebSockets.CloseStatus.Tool;
 /// <summary>Parses what people paste: codes by number or by any of their names, and hex in the common notations.</summary>
 internal static class Input
 {
+    /// <summary>The most characters of the input an error message quotes.</summary>
+    public const int MaxQuoted = 40;
+
     /// <summary>Parses a code with the library's parser (a number 0–65535 or any of its names), explaining a failure.</summary>
     public static bool TryParseCode(string text, out WebSocketCloseStatus status, out string error)
     {
@@ -18,9 +21,9 @@ internal static class Input
         }
 
         string trimmed = text.Trim();
-        error = trimmed.Length > 0 && (char.IsAsciiDigit(trimmed[0]) || trimmed[0] is '-' or '+')
-            ? $"'{trimmed}' is not a close code: codes are whole numbers from 0 to 65535."
-            : $"'{trimmed}' is not a close code or a known name (try 'wsclose list').";
+        error = trimmed.Length == 0 ? "an empty line is not a close code: give a number from 0 to 65535 or a name (try 'wsclose list')."
+            : char.IsAsciiDigit(trimmed[0]) || trimmed[0] is '-' or '+' ? $"{Quote(trimmed)} is not a close code: codes are whole numbers from 0 to 65535."
+            : $"{Quote(trimmed)} is not a close code or a known name (try 'wsclose list').";
         return false;
     }
 
@@ -38,7 +41,7 @@ internal static class Input
         bytes = [];
         if (hex.Length % 2 != 0)
         {
-            error = $"'{text.Trim()}' has an odd number of hex digits ({hex.Length}).";
+            error = $"{Quote(text.Trim())} has an odd number of hex digits ({hex.Length}).";
             return false;
         }
 
@@ -47,7 +50,7 @@ internal static class Input
         {
             if (!byte.TryParse(hex.AsSpan(i, 2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out byte value))
             {
-                error = $"'{hex.Substring(i, 2)}' in '{text.Trim()}' is not a hex byte.";
+                error = $"{Quote(hex.Substring(i, 2))} at hex digit {i + 1} of {Quote(text.Trim())} is not a hex byte.";
                 return false;
             }
 
@@ -69,7 +72,7 @@ internal static class Input
         }
 
         key = 0;
-        error = $"'{text}' is not a masking key: give exactly 8 hex digits, such as 37fa213d.";
+        error = $"{Quote(text)} is not a masking key: give exactly 8 hex digits, such as 37fa213d.";
         return false;
     }
 
@@ -90,6 +93,10 @@ internal static class Input
     }
 
     /// <summary>Quotes a reason for a terminal: printable text as is, anything else as \u escapes.</summary>
+    /// <summary>Quotes what a user typed for an error message: escaped like a reason, and cut to <see cref="MaxQuoted"/> characters.</summary>
+    public static string Quote(string text) =>
+        text.Length <= MaxQuoted ? Escape(text) : Escape(text[..MaxQuoted]) + $"… ({text.Length} characters)";
+
     public static string Escape(string text)
     {
         var builder = new StringBuilder(text.Length + 2).Append('"');

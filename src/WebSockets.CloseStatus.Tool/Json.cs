@@ -27,7 +27,8 @@ internal static class Json
     private static string Write(Action<Utf8JsonWriter> write, bool array)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        // Relaxed escaping keeps ' and § readable; quotes, backslashes and control characters are still escaped.
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             if (array)
             {

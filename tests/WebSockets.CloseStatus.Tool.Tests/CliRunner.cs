@@ -13,7 +13,7 @@ internal static class CliRunner
 
     private static Output Run(string? stdin, string[] args)
     {
-        using var input = new StringReader(stdin ?? "");
+        using var input = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(stdin ?? ""));
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         int exit = new Cli(input, stdinRedirected: stdin is not null, stdout, stderr).Run(args);

@@ -18,7 +18,7 @@ public class CliTests
     {
         CliRunner.Output output = CliRunner.Run("explain", input);
 
-        output.ExitCode.Should().Be(0);
+        output.ExitCode.Should().Be(0, "explain explained it; that 1006 must not be sent is part of the answer");
         output.Stderr.Should().BeEmpty();
         output.Stdout.Should().StartWith("1006 AbnormalClosure: Abnormal Closure");
         output.Stdout.Should().Contain("local only").And.Contain("WEB_SOCKET_ABORTED_CLOSE_STATUS")
@@ -154,8 +154,8 @@ public class CliTests
     [Theory]
     [InlineData("08 02 03 e8", "NotFinal", "1002")]
     [InlineData("88 7e 00 02", "ExtendedLength", "1002")]
-    [InlineData("88 02 03", "Incomplete", "1 more bytes")]
-    [InlineData("88 02 03 e8 00", "TrailingBytes", "1 bytes follow")]
+    [InlineData("88 02 03", "Incomplete", "1 more byte needed")]
+    [InlineData("88 02 03 e8 00", "TrailingBytes", "1 byte follows the 4-byte frame")]
     public void Decode_BadFrame_Exit1(string hex, string error, string detail)
     {
         CliRunner.Output output = CliRunner.Run("decode", "--frame", hex);
@@ -236,7 +236,7 @@ public class CliTests
         CliRunner.Output truncated = CliRunner.Run("encode", "1000", reason, "--truncate", "--json");
 
         strict.ExitCode.Should().Be(1);
-        strict.Stderr.Should().Contain("The reason is 130 bytes in UTF-8");
+        strict.Stderr.Should().Be("wsclose: the reason is 130 bytes in UTF-8; a close frame holds at most 123. Shorten it, or pass --truncate." + System.Environment.NewLine);
         truncated.ExitCode.Should().Be(0);
         using JsonDocument json = JsonDocument.Parse(truncated.Stdout);
         json.RootElement.GetProperty("length").GetInt32().Should().Be(125);
@@ -252,7 +252,8 @@ public class CliTests
         output.ExitCode.Should().Be(1);
         output.Stdout.Split('\n', System.StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).Should().Equal(
             "1000 NormalClosure \"bye\"",
-            "invalid close payload: InvalidStatus: the status code must not appear in a close frame (RFC 6455 §7.4); answer with 1002 ProtocolError",
+            "1005 Empty \"\"",
+            "invalid close payload: InvalidStatus: the status code 1006 (AbnormalClosure) must not appear in a close frame (RFC 6455 §7.4); answer with 1002 ProtocolError",
             "1001 EndpointUnavailable \"\"");
     }
 
@@ -283,7 +284,7 @@ public class CliTests
         CliRunner.Output output = CliRunner.RunWithStdin("1000\nbogus\n", "explain");
 
         output.ExitCode.Should().Be(2);
-        output.Stdout.Should().Contain("usage error: 'bogus' is not a close code");
+        output.Stdout.Should().Contain("usage error: \"bogus\" is not a close code");
     }
 
     [Fact]
@@ -320,5 +321,48 @@ public class CliTests
 
         output.ExitCode.Should().Be(0);
         output.Stdout.Should().Contain("explain").And.Contain("decode").And.Contain("encode").And.Contain("list");
+    }
+
+    [Fact]
+    public void Decode_InvalidStatus_NamesTheCode_InTextAndJson()
+    {
+        CliRunner.Output text = CliRunner.Run("decode", "03 ed");
+        CliRunner.Output json = CliRunner.Run("decode", "--json", "03 ed");
+
+        text.Stderr.Should().Be("wsclose: invalid close payload: InvalidStatus: the status code 1005 (Empty) must not appear in a close frame (RFC 6455 §7.4); answer with 1002 ProtocolError" + System.Environment.NewLine);
+        using JsonDocument document = JsonDocument.Parse(json.Stdout);
+        document.RootElement.GetProperty("status").GetInt32().Should().Be(1005);
+        document.RootElement.GetProperty("message").GetString().Should().Contain("§7.4");
+        json.Stdout.Should().Contain("RFC 6455 §7.4", "JSON keeps § readable");
+    }
+
+    [Fact]
+    public void Json_KeepsApostrophesAndSectionSignsReadable()
+    {
+        CliRunner.Output output = CliRunner.Run("encode", "--json", "1000", "it's 5 § long", "--frame");
+
+        output.Stdout.Should().NotContain("\\u0027").And.NotContain("\\u00A7");
+        using JsonDocument document = JsonDocument.Parse(output.Stdout);
+        document.RootElement.GetProperty("valid").GetBoolean().Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("70000")]
+    [InlineData("+5")]
+    public void Explain_OutOfRange_IsOneKindOfMessage(string code)
+    {
+        CliRunner.Output output = CliRunner.Run("explain", code);
+
+        output.ExitCode.Should().Be(2);
+        output.Stderr.Should().Be($"wsclose: \"{code}\" is not a close code: codes are whole numbers from 0 to 65535." + System.Environment.NewLine);
+    }
+
+    [Fact]
+    public void Frame_TrailingBytes_AndIncomplete_CountInWords()
+    {
+        CliRunner.Run("decode", "--frame", "88 02 03 e8 00 00").Stderr.Should().Contain("2 bytes follow the 4-byte frame");
+        CliRunner.Run("decode", "--frame", "88 02").Stderr.Should().Contain("2 more bytes needed");
+        CliRunner.Run("decode", "--frame", "88 82 00 00 00 00 03 ed").Stderr.Should().Contain("the status code 1005 (Empty)");
     }
 }
