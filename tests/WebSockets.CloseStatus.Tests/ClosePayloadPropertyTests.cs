@@ -105,16 +105,34 @@ public class ClosePayloadPropertyTests
     [Fact]
     public void Read_ValidResults_ReEncodeToTheSameBytes()
     {
-        Gen.Byte.Array[0, 125].Sample(payload =>
+        // Valid payloads built on purpose (a sendable code and a fitting reason of any length and script, or none), so
+        // every case exercises the round trip through every writer; 1005 (Empty) is the empty payload.
+        Gen<WebSocketCloseStatus> sendable = Gen.OneOf(Gen.Int[1000, 1003], Gen.Int[1007, 1014], Gen.Int[3000, 4999]).Select(code => (WebSocketCloseStatus)code);
+        Gen.Select(sendable, s_fittingText, Gen.Int[0, 20]).Sample((code, text, pick) =>
         {
-            if (ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason) != ClosePayloadError.None)
-            {
-                return;
-            }
+            bool empty = pick == 0;
+            WebSocketCloseStatus expectedStatus = empty ? WebSocketCloseStatus.Empty : code;
+            string reason = empty ? "" : text;
+            byte[] payload = empty ? [] : [(byte)((int)code >> 8), (byte)code, .. Encoding.UTF8.GetBytes(reason)];
+
+            ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason).Should().Be(ClosePayloadError.None);
+            status.Should().Be(expectedStatus);
+            utf8Reason.ToArray().Should().Equal(payload.Length == 0 ? [] : payload[2..]);
 
             Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
-            ClosePayload.TryWrite(buffer, status, reason, out int written).Should().BeTrue();
+            ClosePayload.TryWrite(buffer, status, utf8Reason, out int written).Should().BeTrue();
             buffer[..written].ToArray().Should().Equal(payload);
+            ClosePayload.TryWrite(buffer, status, reason, out written).Should().BeTrue();
+            buffer[..written].ToArray().Should().Equal(payload);
+            ClosePayload.TryWrite(buffer, status, reason, CloseReasonTruncation.TruncateWithEllipsis, out written, out int dropped).Should().BeTrue();
+            buffer[..written].ToArray().Should().Equal(payload);
+            dropped.Should().Be(0);
+            ClosePayload.Create(status, reason).Should().Equal(payload);
+            var writer = new System.Buffers.ArrayBufferWriter<byte>();
+            ClosePayload.Write(writer, status, utf8Reason, CloseReasonTruncation.Truncate).Should().Be(payload.Length);
+            writer.WrittenSpan.ToArray().Should().Equal(payload);
+            ClosePayload.TryRead(payload, out WebSocketCloseStatus readStatus, out string decoded).Should().BeTrue();
+            (readStatus, decoded).Should().Be((expectedStatus, reason));
         }, iter: Iterations);
     }
 
@@ -166,6 +184,15 @@ public class ClosePayloadPropertyTests
             int keptLength = source.Length - dropped;
             utf8[..keptLength].ToArray().Should().Equal(source[..keptLength]);
             (written - 2 - keptLength).Should().Be(dropped > 0 && ellipsis ? 3 : 0);
+            if (dropped > 0)
+            {
+                // Longest prefix: the cut is at a scalar boundary of the well-formed source, and the next scalar would not fit.
+                int budget = ClosePayload.MaxReasonLength - (ellipsis ? 3 : 0);
+                keptLength.Should().BeLessThanOrEqualTo(budget);
+                (source[keptLength] & 0xC0).Should().NotBe(0x80, "the cut is at the start of a scalar");
+                int next = source[keptLength] < 0x80 ? 1 : source[keptLength] < 0xE0 ? 2 : source[keptLength] < 0xF0 ? 3 : 4;
+                (keptLength + next).Should().BeGreaterThan(budget, "one more scalar would not have fit");
+            }
         }, iter: Iterations);
     }
 

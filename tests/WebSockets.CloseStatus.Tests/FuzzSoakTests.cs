@@ -77,6 +77,16 @@ public class FuzzSoakTests
                 Fail(n, frame, $"Read said {result}/{read.Error}/{(int)read.Status} as {role}, the oracle {expectedResult}/{expected}");
             }
 
+            // An incomplete frame: the bytes still to come, from the header's own length field (RFC 6455 §5.2).
+            if (result == OperationStatus.NeedMoreData)
+            {
+                int needed = frame.Length < 2 ? 2 - frame.Length : ((frame[1] & 0x80) != 0 ? 6 : 2) + (frame[1] & 0x7F) - frame.Length;
+                if (read.BytesNeeded != needed)
+                {
+                    Fail(n, frame, $"Read said {read.BytesNeeded} more bytes are needed, the header says {needed}");
+                }
+            }
+
             if (result == OperationStatus.Done)
             {
                 bool ok = role == WebSocketRole.Server

@@ -121,14 +121,14 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("03 e")]
-    [InlineData("zz")]
-    public void Decode_BadHex_IsUsageError(string hex)
+    [InlineData("03 e", "wsclose: \"03 e\" has an odd number of hex digits (3).")]
+    [InlineData("zz", "wsclose: \"zz\" at hex digit 1 of \"zz\" is not a hex byte.")]
+    public void Decode_BadHex_IsUsageError(string hex, string message)
     {
         CliRunner.Output output = CliRunner.Run("decode", hex);
 
         output.ExitCode.Should().Be(2);
-        output.Stderr.Should().NotBeEmpty();
+        output.Stderr.Should().Be(message + System.Environment.NewLine);
     }
 
     [Fact]
