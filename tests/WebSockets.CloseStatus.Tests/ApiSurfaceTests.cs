@@ -193,6 +193,65 @@ public class ApiSurfaceTests
         Allocations.Measure(() => CloseFrame.Read(sequence, WebSocketRole.Server, destination, out _)).Should().Be(0);
     }
 
+    [Fact]
+    public void Read_Defaults_AreStrict_ForSequencesAndInPlaceToo()
+    {
+        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(2999, []), Key);
+
+        CloseFrame.Read(new ReadOnlySequence<byte>(frame), WebSocketRole.Server, new byte[ClosePayload.MaxLength], out CloseFrameReadResult sequence).Should().Be(OperationStatus.InvalidData);
+        sequence.Error.Should().Be(CloseFrameError.InvalidStatus);
+        CloseFrame.ReadInPlace((byte[])frame.Clone(), WebSocketRole.Server, out CloseFrameReadResult inPlace).Should().Be(OperationStatus.InvalidData);
+        inPlace.Error.Should().Be(CloseFrameError.InvalidStatus);
+    }
+
+    [Fact]
+    public void Read_UnmaskedFrame_NeedsNoDestination_FromASpan()
+    {
+        // A client reads a server's unmasked frame; its reason stays a slice of the source, so no destination is needed.
+        byte[] frame = [0x88, 0x05, 0x03, 0xE8, (byte)'b', (byte)'y', (byte)'e'];
+
+        CloseFrame.Read(frame, WebSocketRole.Client, default, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+        result.Utf8Reason.ToArray().Should().Equal("bye"u8.ToArray());
+    }
+
+    [Fact]
+    public void Read_Sequence_DestinationOfExactlyThePayloadLength_IsEnough()
+    {
+        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, "bye"u8.ToArray()), Key);
+
+        CloseFrame.Read(Segments.Split(frame, 4), WebSocketRole.Server, new byte[5], out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+        result.Utf8Reason.ToArray().Should().Equal("bye"u8.ToArray());
+    }
+
+    [Fact]
+    public void TruncatingClientWriters_MaskWithFreshRandomKeys()
+    {
+        // RFC 6455 §5.3: a client's masking key is unpredictable. Eight all-zero keys would mean no key at all.
+        byte[] frame = new byte[CloseFrame.MaxLength];
+        var keys = new System.Collections.Generic.HashSet<uint>();
+        for (int i = 0; i < 8; i++)
+        {
+            CloseFrame.TryWrite(frame, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "bye".AsSpan(), CloseReasonTruncation.Truncate, out _, out _).Should().BeTrue();
+            keys.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(2)));
+            CloseFrame.TryWrite(frame, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "bye"u8, CloseReasonTruncation.Truncate, out _, out _).Should().BeTrue();
+            keys.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(2)));
+        }
+
+        keys.Count.Should().BeGreaterThan(1);
+    }
+
+    [Fact]
+    public void Utf8Reason_OfExactly123Bytes_IsNotCut_EvenWithTheEllipsis()
+    {
+        byte[] reason = Encoding.UTF8.GetBytes(new string('ж', 61) + "a");   // 123 bytes
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.TruncateWithEllipsis, out int written, out int dropped).Should().BeTrue();
+
+        (written, dropped).Should().Be((125, 0));
+        destination.AsSpan(2).ToArray().Should().Equal(reason);
+    }
+
     private static byte[] Unmasked(byte[] frame, int length)
     {
         byte[] payload = frame[6..length];

@@ -19,7 +19,7 @@ namespace WebSockets.CloseStatus.Tests.Readme;
 /// <summary>The README's C# examples compile (each stands verbatim in a compiled file) and do what the README says.</summary>
 public partial class ReadmeTests
 {
-    private static readonly string s_root = FindRoot();
+    private static readonly string s_root = RepositoryRoot.Path;
 
     public static TheoryData<int> Blocks()
     {
@@ -149,20 +149,6 @@ public partial class ReadmeTests
 
         return false;
     }
-
-    private static string FindRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WebSocketCloseStatus.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (WebSocketCloseStatus.sln) is not above " + AppContext.BaseDirectory);
-    }
-
     [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex CSharpBlock();
 }

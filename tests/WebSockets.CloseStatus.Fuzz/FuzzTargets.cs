@@ -1,0 +1,261 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Linq;
+using System.Text;
+
+namespace WebSockets.CloseStatus.Fuzz;
+
+/// <summary>
+/// The fuzz targets: each takes any bytes and throws <see cref="FuzzFailureException"/> when the library breaks a promise.
+/// The unit tests run them too (on the seed corpus and on every crash ever found), so the harness is tested code.
+/// </summary>
+public static class FuzzTargets
+{
+    private static readonly Dictionary<string, Action<byte[]>> s_targets = new(StringComparer.Ordinal)
+    {
+        ["payload"] = Payload,
+        ["frame"] = Frame,
+        ["write"] = Write,
+    };
+
+    public static IEnumerable<string> Names => s_targets.Keys;
+
+    public static bool TryGet(string name, [NotNullWhen(true)] out Action<byte[]>? target) => s_targets.TryGetValue(name, out target);
+
+    /// <summary>Payload reads: span and multi-segment verdicts agree in both modes, TryRead agrees with Read, and a valid payload re-encodes to itself through every writer.</summary>
+    public static void Payload(byte[] data)
+    {
+        foreach (ClosePayloadReadMode mode in new[] { ClosePayloadReadMode.Strict, ClosePayloadReadMode.Lenient })
+        {
+            ClosePayloadError error = ClosePayload.Read(data, mode, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+            ClosePayloadError sequenceError = ClosePayload.Read(Split(data), mode, out WebSocketCloseStatus sequenceStatus, out ReadOnlySequence<byte> sequenceReason);
+            Check(sequenceError == error && sequenceStatus == status && sequenceReason.ToArray().AsSpan().SequenceEqual(reason),
+                $"{mode}: span read {error}/{(int)status}, sequence read {sequenceError}/{(int)sequenceStatus}");
+            Check(error != ClosePayloadError.None || reason.Length == Math.Max(0, data.Length - 2), "the reason is the rest of the payload");
+        }
+
+        ClosePayloadError strict = ClosePayload.Read(data, out WebSocketCloseStatus code, out ReadOnlySpan<byte> utf8Reason);
+        bool tried = ClosePayload.TryRead(data, out WebSocketCloseStatus triedStatus, out string decoded);
+        Check(tried == (strict == ClosePayloadError.None), $"TryRead said {tried}, Read said {strict}");
+        if (strict != ClosePayloadError.None)
+        {
+            return;
+        }
+
+        Check(triedStatus == code && decoded == Encoding.UTF8.GetString(utf8Reason), "TryRead decodes what Read found");
+        Check((code == WebSocketCloseStatus.Empty) == (data.Length == 0), "1005 stands exactly for the empty payload");
+
+        // Re-encode through every writer: the same bytes (1005 ↔ empty).
+        byte[] buffer = new byte[ClosePayload.MaxLength];
+        Check(ClosePayload.TryWrite(buffer, code, utf8Reason, out int written) && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(UTF-8) re-encodes");
+        Check(ClosePayload.TryWrite(buffer, code, decoded, out written) && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(string) re-encodes");
+        Check(ClosePayload.TryWrite(buffer, code, decoded.AsSpan(), CloseReasonTruncation.TruncateWithEllipsis, out written, out int dropped)
+            && dropped == 0 && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(chars, truncation) re-encodes");
+        Check(ClosePayload.TryWrite(buffer, code, utf8Reason, CloseReasonTruncation.Truncate, out written, out dropped)
+            && dropped == 0 && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(UTF-8, truncation) re-encodes");
+        Check(ClosePayload.Create(code, decoded).AsSpan().SequenceEqual(data), "Create re-encodes");
+        var writer = new ArrayBufferWriter<byte>();
+        ClosePayload.Write(writer, code, utf8Reason);
+        Check(writer.WrittenSpan.SequenceEqual(data), "Write(IBufferWriter) re-encodes");
+        Check(ClosePayload.GetByteCount(code, decoded) == data.Length, "GetByteCount is the payload length");
+    }
+
+    /// <summary>Frame reads in both roles: Read, ReadInPlace and the sequence reader agree; no prefix is Done early or says another error; BytesNeeded is exact.</summary>
+    public static void Frame(byte[] data)
+    {
+        foreach (WebSocketRole role in new[] { WebSocketRole.Server, WebSocketRole.Client })
+        {
+            byte[] destination = new byte[ClosePayload.MaxLength];
+            OperationStatus full = CloseFrame.Read(data, role, destination, out CloseFrameReadResult result);
+            Snapshot expected = new(full, result);
+
+            byte[] inPlace = (byte[])data.Clone();
+            OperationStatus inPlaceStatus = CloseFrame.ReadInPlace(inPlace, role, out CloseFrameReadResult inPlaceResult);
+            Check(new Snapshot(inPlaceStatus, inPlaceResult) == expected, $"{role}: ReadInPlace {new Snapshot(inPlaceStatus, inPlaceResult)}, Read {expected}");
+
+            OperationStatus sequenceStatus = CloseFrame.Read(Split(data), role, new byte[ClosePayload.MaxLength], out CloseFrameReadResult sequenceResult);
+            Check(new Snapshot(sequenceStatus, sequenceResult) == expected, $"{role}: sequence read {new Snapshot(sequenceStatus, sequenceResult)}, span read {expected}");
+
+            int end = full == OperationStatus.Done ? result.BytesConsumed : data.Length;
+            for (int length = 0; length < end; length++)
+            {
+                OperationStatus prefix = CloseFrame.Read(data.AsSpan(0, length), role, new byte[ClosePayload.MaxLength], out CloseFrameReadResult prefixResult);
+                if (prefix == OperationStatus.NeedMoreData)
+                {
+                    int needed = prefixResult.BytesNeeded;
+                    Check(needed > 0, $"{role}: a {length}-byte prefix needs {needed} bytes");
+                    Check(full != OperationStatus.Done || needed == (length < 2 ? 2 - length : result.BytesConsumed - length),
+                        $"{role}: a {length}-byte prefix of a {result.BytesConsumed}-byte frame needs {needed} bytes");
+                    CheckNeededIsExact(data.AsSpan(0, length), role, needed);
+                    continue;
+                }
+
+                Check(prefix == OperationStatus.InvalidData && full == OperationStatus.InvalidData && prefixResult.Error == result.Error,
+                    $"{role}: a {length}-byte prefix says {prefix}/{prefixResult.Error}, the whole input {full}/{result.Error}");
+            }
+
+            if (full == OperationStatus.NeedMoreData)
+            {
+                CheckNeededIsExact(data, role, result.BytesNeeded);
+            }
+
+            if (full == OperationStatus.Done)
+            {
+                Check(result.BytesConsumed >= 2 && result.BytesConsumed <= CloseFrame.MaxLength, $"{role}: {result.BytesConsumed} bytes consumed");
+                Check(ClosePayload.Read(PayloadOf(data, result.BytesConsumed), out WebSocketCloseStatus status, out _) == ClosePayloadError.None && status == result.Status,
+                    $"{role}: the frame's payload reads as {(int)result.Status} on its own");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writers, from a status, a truncation mode, a destination size and a reason (chars with any surrogates, or
+    /// bytes): only ArgumentException-family exceptions, exactly when an independent model says the call is a caller
+    /// mistake, and on success exactly the model's payload: the longest allowed prefix, never a split scalar, the
+    /// dropped count exact.
+    /// </summary>
+    public static void Write(byte[] data)
+    {
+        if (data.Length < 4)
+        {
+            return;
+        }
+
+        var status = (WebSocketCloseStatus)BinaryPrimitives.ReadUInt16BigEndian(data);
+        var truncation = (CloseReasonTruncation)(data[2] & 3);
+        bool chars = (data[2] & 4) != 0;
+        bool frame = (data[2] & 8) != 0;
+        int destinationLength = data[3] % (CloseFrame.MaxLength + 10);
+        byte[] reasonBytes = data[4..];
+        string reasonChars = new(Utf16.FromPairs(reasonBytes));
+
+        Model model = chars ? Model.ForChars(status, reasonChars, truncation) : Model.ForBytes(status, reasonBytes, truncation);
+        byte[] destination = new byte[destinationLength];
+        bool written;
+        int bytesWritten;
+        int dropped;
+        try
+        {
+            written = (chars, frame) switch
+            {
+                (true, false) => ClosePayload.TryWrite(destination, status, reasonChars.AsSpan(), truncation, out bytesWritten, out dropped),
+                (false, false) => ClosePayload.TryWrite(destination, status, reasonBytes, truncation, out bytesWritten, out dropped),
+                (true, true) => CloseFrame.TryWrite(destination, WebSocketRole.Server, status, reasonChars, truncation, out bytesWritten, out dropped),
+                (false, true) => CloseFrame.TryWriteMasked(destination, 0x5A5A5A5Au, status, reasonBytes, truncation, out bytesWritten, out dropped),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            Check(model.Payload is null, $"threw {e.GetType().Name} ({e.Message}), but the model writes {Hex(model.Payload)}");
+            return;
+        }
+
+        Check(model.Payload is not null, $"wrote, but the model says the call is a mistake: {model.Mistake}");
+        byte[] payload = model.Payload!;
+        int header = frame ? (chars ? 2 : 6) : 0;
+        if (!written)
+        {
+            Check(destinationLength < header + payload.Length && bytesWritten == 0 && dropped == 0, $"false with room for {header + payload.Length} bytes in {destinationLength}");
+            return;
+        }
+
+        Check(bytesWritten == header + payload.Length, $"wrote {bytesWritten} bytes, the model {header + payload.Length}");
+        byte[] actual = destination[header..bytesWritten];
+        if (frame && !chars)
+        {
+            CloseFrame.Mask(actual, 0x5A5A5A5Au);
+        }
+
+        Check(actual.AsSpan().SequenceEqual(payload), $"wrote {Hex(actual)}, the model {Hex(payload)}");
+        Check(dropped == model.Dropped, $"dropped {dropped}, the model {model.Dropped}");
+    }
+
+    private static void CheckNeededIsExact(ReadOnlySpan<byte> prefix, WebSocketRole role, int needed)
+    {
+        // The least number of bytes: one fewer still needs more, that many end the wait once the header is known. The padding continues a close
+        // frame's header for the role (FIN | close, then the mask bit and length 0) and is zeros after it.
+        byte[] padded = [.. prefix, .. new byte[needed]];
+        byte[] skeleton = [0x88, (byte)(role == WebSocketRole.Server ? 0x80 : 0x00)];
+        for (int i = prefix.Length; i < Math.Min(2, padded.Length); i++)
+        {
+            padded[i] = skeleton[i];
+        }
+
+        OperationStatus fewer = CloseFrame.Read(padded.AsSpan(0, padded.Length - 1), role, new byte[ClosePayload.MaxLength], out _);
+        OperationStatus enough = CloseFrame.Read(padded, role, new byte[ClosePayload.MaxLength], out _);
+        Check(needed == 1 || fewer == OperationStatus.NeedMoreData, $"{role}: {needed - 1} of {needed} needed bytes already ended the wait");
+        // Before the 2-byte header is complete, the length byte may reveal that a masking key and a payload follow.
+        Check(enough != OperationStatus.NeedMoreData || prefix.Length < 2, $"{role}: {needed} needed bytes did not end the wait");
+    }
+
+    private static byte[] PayloadOf(byte[] frame, int length)
+    {
+        bool masked = (frame[1] & 0x80) != 0;
+        byte[] payload = frame[(masked ? 6 : 2)..length];
+        if (masked)
+        {
+            CloseFrame.Mask(payload, BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(2)));
+        }
+
+        return payload;
+    }
+
+    // Three segments, split where the input's own first bytes say, so that the fuzzer explores the split points too.
+    private static ReadOnlySequence<byte> Split(byte[] data)
+    {
+        if (data.Length < 2)
+        {
+            return new ReadOnlySequence<byte>(data);
+        }
+
+        int first = data[0] % (data.Length + 1);
+        int second = first + (data[1] % (data.Length - first + 1));
+        var head = new Segment(data.AsMemory(0, first), 0);
+        Segment tail = head.Append(data.AsMemory(first, second - first)).Append(data.AsMemory(second));
+        return new ReadOnlySequence<byte>(head, 0, tail, tail.Memory.Length);
+    }
+
+    private static void Check([DoesNotReturnIf(false)] bool condition, string what)
+    {
+        if (!condition)
+        {
+            throw new FuzzFailureException(what);
+        }
+    }
+
+    private static string Hex(byte[]? bytes) => bytes is null ? "(nothing)" : Convert.ToHexString(bytes);
+
+    private static class Utf16
+    {
+        // Little-endian UTF-16 code units from pairs of bytes, any surrogates included; an odd last byte is ignored.
+        public static char[] FromPairs(byte[] bytes) =>
+            [.. Enumerable.Range(0, bytes.Length / 2).Select(i => (char)(bytes[2 * i] | (bytes[(2 * i) + 1] << 8)))];
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+
+    private readonly record struct Snapshot(OperationStatus Status, CloseFrameError Error, int Consumed, int Needed, int DestinationNeeded, WebSocketCloseStatus Code, string Reason)
+    {
+        public Snapshot(OperationStatus status, CloseFrameReadResult result)
+            : this(status, result.Error, result.BytesConsumed, result.BytesNeeded, result.DestinationLengthNeeded, result.Status, Convert.ToHexString(result.Utf8Reason))
+        {
+        }
+    }
+}

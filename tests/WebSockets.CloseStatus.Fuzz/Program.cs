@@ -1,0 +1,31 @@
+using System;
+using System.IO;
+using SharpFuzz;
+using WebSockets.CloseStatus.Fuzz;
+
+// wsclose-fuzz <payload|frame|write>                 run under afl-fuzz (run.sh starts it)
+// wsclose-fuzz <payload|frame|write> --repro FILE...  run the target on saved inputs, as the unit tests do
+if (args.Length == 0 || !FuzzTargets.TryGet(args[0], out Action<byte[]>? target))
+{
+    Console.Error.WriteLine($"usage: WebSockets.CloseStatus.Fuzz <{string.Join('|', FuzzTargets.Names)}> [--repro FILE...]");
+    return 2;
+}
+
+if (args.Length > 1 && args[1] == "--repro")
+{
+    foreach (string file in args[2..])
+    {
+        target(File.ReadAllBytes(file));
+        Console.WriteLine($"ok: {file}");
+    }
+
+    return 0;
+}
+
+Fuzzer.OutOfProcess.Run(stream =>
+{
+    using var buffer = new MemoryStream();
+    stream.CopyTo(buffer);
+    target(buffer.ToArray());
+});
+return 0;
