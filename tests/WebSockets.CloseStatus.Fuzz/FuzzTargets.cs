@@ -213,9 +213,7 @@ public static class FuzzTargets
 
         int first = data[0] % (data.Length + 1);
         int second = first + (data[1] % (data.Length - first + 1));
-        var head = new Segment(data.AsMemory(0, first), 0);
-        Segment tail = head.Append(data.AsMemory(first, second - first)).Append(data.AsMemory(second));
-        return new ReadOnlySequence<byte>(head, 0, tail, tail.Memory.Length);
+        return Sequences.Of(data.AsMemory(0, first), data.AsMemory(first, second - first), data.AsMemory(second));
     }
 
     private static void Check([DoesNotReturnIf(false)] bool condition, string what)
@@ -233,22 +231,6 @@ public static class FuzzTargets
         // Little-endian UTF-16 code units from pairs of bytes, any surrogates included; an odd last byte is ignored.
         public static char[] FromPairs(byte[] bytes) =>
             [.. Enumerable.Range(0, bytes.Length / 2).Select(i => (char)(bytes[2 * i] | (bytes[(2 * i) + 1] << 8)))];
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
     }
 
     private readonly record struct Snapshot(OperationStatus Status, CloseFrameError Error, int Consumed, int Needed, int DestinationNeeded, WebSocketCloseStatus Code, string Reason)
