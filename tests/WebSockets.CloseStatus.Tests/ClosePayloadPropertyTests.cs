@@ -133,7 +133,7 @@ public class ClosePayloadPropertyTests
             writer.WrittenSpan.ToArray().Should().Equal(payload);
             ClosePayload.TryRead(payload, out WebSocketCloseStatus readStatus, out string decoded).Should().BeTrue();
             (readStatus, decoded).Should().Be((expectedStatus, reason));
-        }, iter: Iterations);
+        }, iter: Iterations / 4);
     }
 
     [Fact]
