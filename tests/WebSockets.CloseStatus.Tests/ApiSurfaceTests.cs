@@ -226,18 +226,20 @@ public class ApiSurfaceTests
     [Fact]
     public void TruncatingClientWriters_MaskWithFreshRandomKeys()
     {
-        // RFC 6455 §5.3: a client's masking key is unpredictable. Eight all-zero keys would mean no key at all.
+        // RFC 6455 §5.3: a client's masking key is unpredictable. Eight equal keys from one writer would mean no fresh key.
         byte[] frame = new byte[CloseFrame.MaxLength];
-        var keys = new System.Collections.Generic.HashSet<uint>();
+        var charKeys = new System.Collections.Generic.HashSet<uint>();
+        var utf8Keys = new System.Collections.Generic.HashSet<uint>();
         for (int i = 0; i < 8; i++)
         {
             CloseFrame.TryWrite(frame, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "bye".AsSpan(), CloseReasonTruncation.Truncate, out _, out _).Should().BeTrue();
-            keys.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(2)));
+            charKeys.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(2)));
             CloseFrame.TryWrite(frame, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "bye"u8, CloseReasonTruncation.Truncate, out _, out _).Should().BeTrue();
-            keys.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(2)));
+            utf8Keys.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(2)));
         }
 
-        keys.Count.Should().BeGreaterThan(1);
+        charKeys.Count.Should().BeGreaterThan(1);
+        utf8Keys.Count.Should().BeGreaterThan(1);
     }
 
     [Fact]
