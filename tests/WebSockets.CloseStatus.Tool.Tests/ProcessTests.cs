@@ -170,6 +170,22 @@ public class ProcessTests
         stderr.Length.Should().BeLessThan(200);
     }
 
+    [Fact]
+    public void Stdin_RawBinaryGarbage_OneEscapedErrorLinePerLine()
+    {
+        // Bytes that are not UTF-8 at all (FF, C0 80, a lone continuation byte), NUL and an escape sequence.
+        byte[] input = [0xFF, 0xFE, 0x00, 0x1B, (byte)'[', (byte)'2', (byte)'J', (byte)'\n', 0xC0, 0x80, 0x80, (byte)'\n', (byte)'1', (byte)'0', (byte)'0', (byte)'0', (byte)'\n'];
+
+        (int exit, string stdout, string stderr) = RunBytes(input, "explain");
+
+        string[] output = Lines(stdout);
+        output.Should().HaveCount(3);
+        output[0].Should().StartWith("usage error: \"\uFFFD\uFFFD\\u0000\\u001B[2J\" is not a close code");
+        output[2].Should().StartWith("1000 NormalClosure");
+        (stdout + stderr).Where(c => char.IsControl(c) && c is not '\n' and not '\r').Should().BeEmpty();
+        exit.Should().Be(2);
+    }
+
     private sealed class LineCounter
     {
         private int _lines;
@@ -216,15 +232,17 @@ public class ProcessTests
         return Process.Start(start)!;
     }
 
-    private static (int Exit, string Stdout, string Stderr) Run(string? stdin, params string[] args)
+    private static (int Exit, string Stdout, string Stderr) Run(string? stdin, params string[] args) =>
+        RunBytes(stdin is null ? null : Encoding.UTF8.GetBytes(stdin), args);
+
+    private static (int Exit, string Stdout, string Stderr) RunBytes(byte[]? stdin, params string[] args)
     {
         using Process process = Start(args);
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
         {
-            byte[] bytes = Encoding.UTF8.GetBytes(stdin);
-            process.StandardInput.BaseStream.Write(bytes);
+            process.StandardInput.BaseStream.Write(stdin);
         }
 
         process.StandardInput.Close();
