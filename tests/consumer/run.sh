@@ -186,12 +186,14 @@ test -x "$work/aot/app"
 grep -q "consumer: all checks passed" "$work/aot.out"
 
 say "build a netstandard2.0 library against the package"
-mkdir -p "$work/nslib"
-cat > "$work/nslib/nslib.csproj" <<XML
+# A netstandard2.0 class library that references the package, in the given C# version: $1 folder, $2 LangVersion.
+library_project() {
+  mkdir -p "$work/$1"
+  cat > "$work/$1/$1.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <TargetFramework>netstandard2.0</TargetFramework>
-    <LangVersion>latest</LangVersion>
+    <LangVersion>$2</LangVersion>
     <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
   </PropertyGroup>
   <ItemGroup>
@@ -199,6 +201,10 @@ cat > "$work/nslib/nslib.csproj" <<XML
   </ItemGroup>
 </Project>
 XML
+  cp "$work/nuget.config" "$work/$1/nuget.config"
+}
+
+library_project nslib latest
 cat > "$work/nslib/Answer.cs" <<'CS'
 using System;
 using WebSockets.CloseStatus;
@@ -211,7 +217,6 @@ public static class Answer
             : error.ToCloseStatus();
 }
 CS
-cp "$work/nuget.config" "$work/nslib/nuget.config"
 dotnet build "$work/nslib" -c Release -nologo -v q
 python3 - "$work/nslib/obj/project.assets.json" "$version" <<'PY'
 import json, sys
@@ -227,21 +232,8 @@ print("netstandard2.0 asset: ok (lib/netstandard2.0/WebSockets.CloseStatus.dll)"
 PY
 
 say "build a netstandard2.0 library in C# 7.3 that passes plain strings to every writer"
-mkdir -p "$work/legacy"
-cat > "$work/legacy/legacy.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup>
-    <TargetFramework>netstandard2.0</TargetFramework>
-    <LangVersion>7.3</LangVersion>
-    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-  </PropertyGroup>
-  <ItemGroup>
-    <PackageReference Include="WebSockets.CloseStatus" Version="$version" />
-  </ItemGroup>
-</Project>
-XML
+library_project legacy 7.3
 cp "$repo/tests/consumer/legacy/LegacyCloser.cs" "$work/legacy/"
-cp "$work/nuget.config" "$work/legacy/nuget.config"
 dotnet build "$work/legacy" -c Release -nologo -v q
 echo "netstandard2.0 C# 7.3 consumer: ok"
 
