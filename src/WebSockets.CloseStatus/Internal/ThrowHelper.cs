@@ -86,6 +86,22 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowArgumentNull(string paramName) => throw new ArgumentNullException(paramName);
 
+    [DoesNotReturn]
+    public static void ThrowHandshakeMisuse(string operation, string why) =>
+        throw new InvalidOperationException(Format("{0} cannot be called now: {1}.", operation, why));
+
+    [DoesNotReturn]
+    public static void ThrowNotCloseFrame(int opcode, string paramName) =>
+        throw new ArgumentException(
+            Format("The frame's opcode is 0x{0:X}, not close (0x8): the stack handles data and other control frames itself, and passes only close frames here.", opcode),
+            paramName);
+
+    [DoesNotReturn]
+    public static void ThrowDestinationTooSmall(int length, string paramName) =>
+        throw new ArgumentException(
+            Format("The destination has {0} bytes, too few for this close frame; {1} bytes (CloseFrame.MaxLength) always suffice.", length, CloseFrame.MaxLength),
+            paramName);
+
     private static string Format(string format, params object[] args) =>
         string.Format(CultureInfo.InvariantCulture, format, args);
 }

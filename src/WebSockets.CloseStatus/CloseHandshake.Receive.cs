@@ -1,0 +1,117 @@
+using System;
+using System.Buffers;
+using WebSockets.CloseStatus.Internal;
+
+namespace WebSockets.CloseStatus;
+
+public sealed partial class CloseHandshake
+{
+    /// <summary>Reports a close frame's payload, already unmasked, that arrived from the peer (RFC 6455 §5.5.1, §7.1.3).</summary>
+    /// <param name="payload">The payload: untrusted bytes are fine.</param>
+    /// <returns>
+    /// <see cref="OperationStatus.Done"/> for a well-formed payload: a reply is then due unless this endpoint sent its close first.
+    /// <see cref="OperationStatus.InvalidData"/> for a malformed one: the connection has failed with 1002, or 1007 for a reason
+    /// that is not UTF-8 (§7.1.7), as if no close frame had arrived; see <see cref="PeerCloseError"/>.
+    /// </returns>
+    /// <exception cref="InvalidOperationException">Nothing more is read from the peer: <see cref="CanReceiveData"/> is <see langword="false"/>.</exception>
+    public OperationStatus ReceiveClose(ReadOnlySpan<byte> payload)
+    {
+        ThrowIfCannotReceive(nameof(ReceiveClose));
+        ClosePayloadError error = ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason);
+        if (error != ClosePayloadError.None)
+        {
+            FailCore(error.ToCloseStatus(), ToFrameError(error));
+            return OperationStatus.InvalidData;
+        }
+
+        Accept(status, utf8Reason);
+        return OperationStatus.Done;
+    }
+
+    /// <summary>Reports the bytes of a close frame, header included, that arrived from the peer, unmasking a client's frame (RFC 6455 §5.2, §5.5.1, §7.1.3).</summary>
+    /// <param name="source">The received bytes, starting at a frame whose opcode is close (0x8); untrusted bytes are fine. Bytes after the frame are ignored.</param>
+    /// <param name="bytesConsumed">When this method returns, the length of the frame after <see cref="OperationStatus.Done"/>; otherwise 0.</param>
+    /// <returns>
+    /// <see cref="OperationStatus.Done"/> for a well-formed close frame; <see cref="OperationStatus.NeedMoreData"/> when <paramref name="source"/>
+    /// ends before the frame does (nothing changes); <see cref="OperationStatus.InvalidData"/> for a malformed one, which fails the connection as
+    /// <see cref="ReceiveClose(ReadOnlySpan{byte})"/> describes (a fragmented close, reserved bits or wrong masking among them: 1002).
+    /// </returns>
+    /// <exception cref="ArgumentException"><paramref name="source"/> starts with a frame of another opcode, which the stack must handle itself.</exception>
+    /// <exception cref="InvalidOperationException">Nothing more is read from the peer: <see cref="CanReceiveData"/> is <see langword="false"/>.</exception>
+    public OperationStatus ReceiveCloseFrame(ReadOnlySpan<byte> source, out int bytesConsumed)
+    {
+        ThrowIfCannotReceive(nameof(ReceiveCloseFrame));
+        Span<byte> unmasked = stackalloc byte[ClosePayload.MaxLength];
+        OperationStatus status = CloseFrame.Read(source, Role, unmasked, out CloseFrameReadResult frame);
+        return Complete(status, frame, source.IsEmpty ? (byte)0 : source[0], out bytesConsumed);
+    }
+
+    /// <summary>Reports a close frame that arrived from the peer and may span several segments, such as a <c>PipeReader</c>'s buffer.</summary>
+    /// <param name="source">The received bytes, starting at a frame whose opcode is close (0x8); untrusted bytes are fine. Bytes after the frame are ignored.</param>
+    /// <param name="bytesConsumed">When this method returns, the length of the frame after <see cref="OperationStatus.Done"/>; otherwise 0.</param>
+    /// <returns>What <see cref="ReceiveCloseFrame(ReadOnlySpan{byte}, out int)"/> returns for the same bytes, however they are split into segments.</returns>
+    /// <exception cref="ArgumentException"><paramref name="source"/> starts with a frame of another opcode, which the stack must handle itself.</exception>
+    /// <exception cref="InvalidOperationException">Nothing more is read from the peer: <see cref="CanReceiveData"/> is <see langword="false"/>.</exception>
+    public OperationStatus ReceiveCloseFrame(scoped in ReadOnlySequence<byte> source, out int bytesConsumed)
+    {
+        ThrowIfCannotReceive(nameof(ReceiveCloseFrame));
+        Span<byte> payload = stackalloc byte[ClosePayload.MaxLength];
+        OperationStatus status = CloseFrame.Read(source, Role, payload, out CloseFrameReadResult frame);
+        return Complete(status, frame, source.IsEmpty ? (byte)0 : source.First.Span[0], out bytesConsumed);
+    }
+
+    private OperationStatus Complete(OperationStatus status, scoped in CloseFrameReadResult frame, byte firstByte, out int bytesConsumed)
+    {
+        bytesConsumed = 0;
+        switch (status)
+        {
+            case OperationStatus.Done:
+                Accept(frame.Status, frame.Utf8Reason);
+                bytesConsumed = frame.BytesConsumed;
+                return status;
+
+            case OperationStatus.InvalidData when frame.Error == CloseFrameError.NotCloseFrame:
+                ThrowHelper.ThrowNotCloseFrame(firstByte & 0x0F, "source");
+                return status;
+
+            case OperationStatus.InvalidData:
+                FailCore(frame.Error.ToCloseStatus(), frame.Error);
+                return status;
+
+            default:
+                // NeedMoreData; a ClosePayload.MaxLength destination is never too small.
+                return status;
+        }
+    }
+
+    private void Accept(WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason)
+    {
+        utf8Reason.CopyTo(_reason);
+        _reasonLength = utf8Reason.Length;
+        _receivedStatus = status;
+        _received = true;
+        Start(CloseInitiator.Remote);
+    }
+
+    private void ThrowIfCannotReceive(string operation)
+    {
+        ThrowIfClosed(operation);
+        if (_received)
+        {
+            ThrowHelper.ThrowHandshakeMisuse(operation, "the peer's close frame has already arrived, and nothing follows it (RFC 6455 §5.5.1)");
+        }
+
+        if (_failed)
+        {
+            ThrowHelper.ThrowHandshakeMisuse(operation, "the connection has failed, and nothing more is read from it (RFC 6455 §7.1.7)");
+        }
+    }
+
+    private static CloseFrameError ToFrameError(ClosePayloadError error) => error switch
+    {
+        ClosePayloadError.TooShort => CloseFrameError.TooShort,
+        ClosePayloadError.TooLong => CloseFrameError.ExtendedLength,
+        ClosePayloadError.InvalidStatus => CloseFrameError.InvalidStatus,
+        _ => CloseFrameError.InvalidUtf8,
+    };
+}

@@ -1,0 +1,200 @@
+using System;
+using System.Text;
+using WebSockets.CloseStatus.Internal;
+
+namespace WebSockets.CloseStatus;
+
+/// <summary>
+/// The closing handshake of one WebSocket connection (RFC 6455 §7), without I/O: the stack reports what happened
+/// (a close frame arrived, the transport closed, a timer fired), writes the close frames it is given, and does what
+/// <see cref="Action"/> says. It never touches a socket, a clock or a thread.
+/// </summary>
+/// <remarks>
+/// One instance per connection, used by one thread at a time. Events allocate nothing; the instance holds the peer's
+/// reason in a buffer of its own, and <see cref="Reset"/> readies it for another connection. Bytes from the peer never
+/// throw: a malformed close fails the connection (§7.1.7). Calls the stack must not make in the current state throw
+/// <see cref="InvalidOperationException"/> and change nothing.
+/// </remarks>
+public sealed partial class CloseHandshake
+{
+    private readonly byte[] _reason = new byte[ClosePayload.MaxReasonLength];
+    private int _reasonLength;
+    private bool _sent;
+    private bool _received;
+    private bool _failed;
+    private bool _timedOut;
+    private bool _closed;
+    private WebSocketCloseStatus _sentStatus;
+    private WebSocketCloseStatus _receivedStatus;
+    private WebSocketCloseStatus _failureStatus;
+    private CloseFrameError _peerCloseError;
+    private CloseInitiator _initiator;
+
+    /// <summary>Initializes the closing handshake of a connection that is open.</summary>
+    /// <param name="role">This endpoint's role: a client masks the close frames it writes and waits for the server to close TCP.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
+    public CloseHandshake(WebSocketRole role)
+    {
+        if (role is not (WebSocketRole.Server or WebSocketRole.Client))
+        {
+            ThrowHelper.ThrowUndefinedEnum(role, nameof(role));
+        }
+
+        Role = role;
+    }
+
+    /// <summary>Gets this endpoint's role.</summary>
+    public WebSocketRole Role { get; }
+
+    /// <summary>Gets the state of the handshake.</summary>
+    public CloseHandshakeState State =>
+        _closed ? CloseHandshakeState.Closed
+        : _sent || _received || _failed ? CloseHandshakeState.Closing
+        : CloseHandshakeState.Open;
+
+    /// <summary>Gets what the stack must do next; check it after every call.</summary>
+    public CloseHandshakeAction Action
+    {
+        get
+        {
+            if (_closed)
+            {
+                return CloseHandshakeAction.None;
+            }
+
+            if (!_sent)
+            {
+                return _received || _failed ? CloseHandshakeAction.SendClose : CloseHandshakeAction.None;
+            }
+
+            if (_failed || _timedOut || (_received && Role == WebSocketRole.Server))
+            {
+                return CloseHandshakeAction.CloseTransport;
+            }
+
+            return _received ? CloseHandshakeAction.AwaitTransportClose : CloseHandshakeAction.AwaitClose;
+        }
+    }
+
+    /// <summary>Gets whether the stack may still send data frames: not after our close frame (§5.5.1), nor once the connection has failed or closed.</summary>
+    public bool CanSendData => !(_sent || _failed || _closed);
+
+    /// <summary>Gets whether frames from the peer are still to be read: until its close frame arrives (§5.5.1), the connection fails, or the transport closes.</summary>
+    public bool CanReceiveData => !(_received || _failed || _closed);
+
+    /// <summary>Gets whether this endpoint has written its close frame.</summary>
+    public bool IsCloseSent => _sent;
+
+    /// <summary>Gets whether a well-formed close frame has arrived from the peer; a malformed one counts as none (§7.1.7).</summary>
+    public bool IsCloseReceived => _received;
+
+    /// <summary>
+    /// Gets the WebSocket connection close code (§7.1.5): the status of the peer's close frame, <see cref="WebSocketCloseStatus.Empty"/>
+    /// if it had none, <see cref="WebSocketCloseStatus.AbnormalClosure"/> if the transport closed before one arrived, and
+    /// <see langword="null"/> while none has arrived and the transport is open.
+    /// </summary>
+    public WebSocketCloseStatus? CloseStatus =>
+        _received ? _receivedStatus
+        : _closed ? WebSocketCloseStatus.AbnormalClosure
+        : null;
+
+    /// <summary>Gets the WebSocket connection close reason (§7.1.6) as UTF-8: the peer's reason, empty if it had none or no close frame arrived.</summary>
+    public ReadOnlySpan<byte> Utf8CloseReason => new(_reason, 0, _reasonLength);
+
+    /// <summary>Gets whether the connection closed cleanly (§7.1.4): the transport closed after close frames went both ways.</summary>
+    public bool WasClean => _closed && _sent && _received;
+
+    /// <summary>Gets which endpoint started closing the connection; <see cref="CloseInitiator.None"/> until one did.</summary>
+    public CloseInitiator Initiator => _initiator;
+
+    /// <summary>Gets the status of the close frame this endpoint wrote (<see cref="WebSocketCloseStatus.Empty"/> for one without a status), or <see langword="null"/> before it wrote one.</summary>
+    public WebSocketCloseStatus? SentStatus => _sent ? _sentStatus : null;
+
+    /// <summary>Gets the status the connection was failed with (§7.1.7), by <see cref="Fail"/> or on a malformed close frame, or <see langword="null"/> if it has not failed.</summary>
+    public WebSocketCloseStatus? FailureStatus => _failed ? _failureStatus : null;
+
+    /// <summary>Gets why the peer's close frame was rejected, or <see cref="CloseFrameError.None"/> if none was.</summary>
+    public CloseFrameError PeerCloseError => _peerCloseError;
+
+    /// <summary>Decodes <see cref="Utf8CloseReason"/>; allocates a string unless the reason is empty.</summary>
+    /// <returns>The peer's reason; <see cref="string.Empty"/> if there is none.</returns>
+    public string GetCloseReason() => _reasonLength == 0 ? string.Empty : Encoding.UTF8.GetString(_reason, 0, _reasonLength);
+
+    /// <summary>Fails the connection (§7.1.7) for a problem the stack found, such as 1007 for a text message that is not UTF-8 or 1009 for one too big.</summary>
+    /// <param name="status">The status to close with; must be valid on the wire.</param>
+    /// <remarks>
+    /// A close frame with <paramref name="status"/> is then due unless one was sent already (<see cref="CloseHandshakeAction.SendClose"/>);
+    /// after it, the stack closes the transport without waiting (<see cref="CloseHandshakeAction.CloseTransport"/>). A second call changes nothing.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
+    /// <exception cref="InvalidOperationException">The transport is closed.</exception>
+    public void Fail(WebSocketCloseStatus status)
+    {
+        if (!status.IsValidOnWire())
+        {
+            ThrowHelper.ThrowUnsendableStatus(status, nameof(status));
+        }
+
+        ThrowIfClosed(nameof(Fail));
+        if (_failed)
+        {
+            return;
+        }
+
+        FailCore(status, CloseFrameError.None);
+    }
+
+    /// <summary>Reports that the transport closed: by end of stream, by a reset, or because the stack closed it (§7.1.4).</summary>
+    /// <remarks>Allowed at any point; the result is final afterwards. A second call changes nothing.</remarks>
+    public void ReportTransportClosed() => _closed = true;
+
+    /// <summary>Reports that the stack's timer ran out while it awaited the peer's close frame or, as a client, the server's closing of TCP.</summary>
+    /// <remarks>The stack then closes the transport itself (<see cref="CloseHandshakeAction.CloseTransport"/>, RFC 6455 §7.1.1).</remarks>
+    /// <exception cref="InvalidOperationException"><see cref="Action"/> is neither <see cref="CloseHandshakeAction.AwaitClose"/> nor <see cref="CloseHandshakeAction.AwaitTransportClose"/>.</exception>
+    public void ReportTimeout()
+    {
+        CloseHandshakeAction action = Action;
+        if (action is not (CloseHandshakeAction.AwaitClose or CloseHandshakeAction.AwaitTransportClose))
+        {
+            ThrowHelper.ThrowHandshakeMisuse(
+                nameof(ReportTimeout),
+                "nothing is awaited: the action is " + action.ToString() + ", and a timeout is only reported while it is AwaitClose or AwaitTransportClose");
+        }
+
+        _timedOut = true;
+    }
+
+    /// <summary>Returns the handshake to <see cref="CloseHandshakeState.Open"/> for a new connection in the same role, so that pooled connections allocate nothing.</summary>
+    public void Reset()
+    {
+        _reasonLength = 0;
+        _sent = _received = _failed = _timedOut = _closed = false;
+        _sentStatus = _receivedStatus = _failureStatus = default;
+        _peerCloseError = CloseFrameError.None;
+        _initiator = CloseInitiator.None;
+    }
+
+    private void FailCore(WebSocketCloseStatus status, CloseFrameError peerCloseError)
+    {
+        _failed = true;
+        _failureStatus = status;
+        _peerCloseError = peerCloseError;
+        Start(CloseInitiator.Local);
+    }
+
+    private void Start(CloseInitiator initiator)
+    {
+        if (_initiator == CloseInitiator.None)
+        {
+            _initiator = initiator;
+        }
+    }
+
+    private void ThrowIfClosed(string operation)
+    {
+        if (_closed)
+        {
+            ThrowHelper.ThrowHandshakeMisuse(operation, "the transport is closed");
+        }
+    }
+}
