@@ -118,7 +118,7 @@ public sealed partial class CloseHandshake
 
     /// <summary>Decodes <see cref="Utf8CloseReason"/>; allocates a string unless the reason is empty.</summary>
     /// <returns>The peer's reason; <see cref="string.Empty"/> if there is none.</returns>
-    public string GetCloseReason() => _reasonLength == 0 ? string.Empty : Encoding.UTF8.GetString(_reason, 0, _reasonLength);
+    public string GetCloseReason() => Encoding.UTF8.GetString(_reason, 0, _reasonLength);
 
     /// <summary>Fails the connection (§7.1.7) for a problem the stack found, such as 1007 for a text message that is not UTF-8 or 1009 for one too big.</summary>
     /// <param name="status">The status to close with; must be valid on the wire.</param>

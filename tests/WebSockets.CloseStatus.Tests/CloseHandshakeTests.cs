@@ -125,6 +125,24 @@ public class CloseHandshakeTests
         handshake.SentStatus.Should().Be((WebSocketCloseStatus)code);
     }
 
+    [Theory]
+    [InlineData(WebSocketRole.Server)]
+    [InlineData(WebSocketRole.Client)]
+    public void Rfc6455_5_5_1_ReceivedPayload_AlreadyUnmasked_IsReadLikeAFrame(WebSocketRole role)
+    {
+        var handshake = new CloseHandshake(role);
+
+        handshake.ReceiveClose(Payload(1013, "Попробуйте позже")).Should().Be(OperationStatus.Done);
+
+        handshake.IsCloseReceived.Should().BeTrue();
+        handshake.CloseStatus.Should().Be(WebSocketCloseStatus.TryAgainLater);
+        handshake.GetCloseReason().Should().Be("Попробуйте позже");
+        handshake.Initiator.Should().Be(CloseInitiator.Remote);
+        handshake.Action.Should().Be(CloseHandshakeAction.SendClose);
+        handshake.PeerCloseError.Should().Be(CloseFrameError.None);
+        handshake.FailureStatus.Should().BeNull();
+    }
+
     [Fact]
     public void Rfc6455_7_1_5_CloseWithoutStatus_Is1005_AndIsAnsweredWithAnEmptyPayload()
     {
@@ -492,6 +510,8 @@ public class CloseHandshakeTests
         Action again = () => server.WriteClose(new byte[CloseFrame.MaxLength], WebSocketCloseStatus.EndpointUnavailable);
         Action due = () => server.WriteClose(new byte[CloseFrame.MaxLength]);
 
+        Action againWithReason = () => server.WriteClose(new byte[CloseFrame.MaxLength], WebSocketCloseStatus.EndpointUnavailable, "again");
+        againWithReason.Should().Throw<InvalidOperationException>().WithMessage("*sent its close frame already*");
         again.Should().Throw<InvalidOperationException>().WithMessage("WriteClose cannot be called now: this endpoint has sent its close frame already*§5.5.1*");
         due.Should().Throw<InvalidOperationException>().WithMessage("*sent its close frame already*");
         server.SentStatus.Should().Be(WebSocketCloseStatus.NormalClosure);
@@ -522,6 +542,8 @@ public class CloseHandshakeTests
 
         due.Should().Throw<InvalidOperationException>().WithMessage("WriteClose cannot be called now: the transport is closed.");
         chosen.Should().Throw<InvalidOperationException>().WithMessage("*the transport is closed*");
+        Action withReason = () => server.WriteClose(new byte[CloseFrame.MaxLength], WebSocketCloseStatus.NormalClosure, "late");
+        withReason.Should().Throw<InvalidOperationException>().WithMessage("*the transport is closed*");
         fail.Should().Throw<InvalidOperationException>().WithMessage("Fail cannot be called now: the transport is closed.");
         server.IsCloseSent.Should().BeFalse();
     }
@@ -602,7 +624,7 @@ public class CloseHandshakeTests
         Action sequence = () => client.ReceiveCloseFrame(Segments.Split(frame, 1), out _);
 
         span.Should().Throw<ArgumentException>().WithParameterName("source").WithMessage($"The frame's opcode is 0x{opcode:X}, not close (0x8)*");
-        sequence.Should().Throw<ArgumentException>().WithParameterName("source");
+        sequence.Should().Throw<ArgumentException>().WithParameterName("source").WithMessage($"The frame's opcode is 0x{opcode:X}, not close (0x8)*");
         client.State.Should().Be(CloseHandshakeState.Open);
         client.PeerCloseError.Should().Be(CloseFrameError.None);
     }
@@ -675,7 +697,8 @@ public class CloseHandshakeTests
         Action early = () => open.ReportTimeout();
         Action due = () => replyDue.ReportTimeout();
 
-        early.Should().Throw<InvalidOperationException>().WithMessage("ReportTimeout cannot be called now: nothing is awaited: the action is None*");
+        early.Should().Throw<InvalidOperationException>().WithMessage(
+            "ReportTimeout cannot be called now: nothing is awaited: the action is None, and a timeout is only reported while it is AwaitClose or AwaitTransportClose.");
         due.Should().Throw<InvalidOperationException>().WithMessage("*the action is SendClose*");
         open.Action.Should().Be(CloseHandshakeAction.None);
         replyDue.Action.Should().Be(CloseHandshakeAction.SendClose);
