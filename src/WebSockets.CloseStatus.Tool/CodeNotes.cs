@@ -21,10 +21,10 @@ internal sealed record CodeNotes(string? WindowsName, string? SystemNetName, str
             "nobody: it is reserved and must not be sent",
             "the peer's stack: sending 1004 is a bug."),
         new("WEB_SOCKET_EMPTY_CLOSE_STATUS", "Empty",
-            "nobody: a stack reports it when a close frame carried no status code",
+            "nobody: a stack reports it as the connection close code when the first close frame it received had no status, as a browser's ws.close() sends (RFC 6455 §7.1.5); Chromium, Node ws and CloseHandshake report 1005, .NET's WebSocket reports 1000",
             "nothing is wrong: the peer closed without giving a code; echo an empty close payload."),
         new("WEB_SOCKET_ABORTED_CLOSE_STATUS", null,
-            "nobody: a stack reports it when the connection ended without a close frame",
+            "nobody: a stack reports it when TCP closed before a well-formed close frame arrived (RFC 6455 §7.1.5): the peer or a proxy dropped the connection, or the stack failed it over a malformed close, which counts as none (§7.1.7); .NET's WebSocket reports no status and throws ConnectionClosedPrematurely instead",
             "no close frame arrived: the TCP connection dropped. Look at proxies and load balancers (idle timeouts, missing Upgrade support), crashes or kills of the peer process, network changes, and TLS or handshake failures; send pings to keep idle connections alive."),
         new("WEB_SOCKET_INVALID_PAYLOAD_CLOSE_STATUS", "InvalidPayloadData",
             "an endpoint that received data inconsistent with the message type, such as invalid UTF-8 in a text message",
@@ -51,7 +51,7 @@ internal sealed record CodeNotes(string? WindowsName, string? SystemNetName, str
             "a gateway or proxy that got an invalid response from the upstream server",
             "the upstream server behind the gateway or proxy."),
         new("WEB_SOCKET_SECURE_HANDSHAKE_ERROR_CLOSE_STATUS", null,
-            "nobody: a stack reports it when the TLS handshake failed",
+            "nobody: a stack reports it when the connection failed in the TLS handshake, before any WebSocket frame could be sent (RFC 6455 §7.4.1), so no close frame ever came",
             "certificates, trust stores, TLS versions and cipher suites on both sides."),
     ];
 

@@ -25,6 +25,19 @@ public class CliTests
             .And.Contain("no close frame arrived: the TCP connection dropped");
     }
 
+    [Theory]
+    [InlineData("1005", "the first close frame it received had no status", "§7.1.5")]
+    [InlineData("1006", "TCP closed before a well-formed close frame arrived", "§7.1.7")]
+    [InlineData("1015", "failed in the TLS handshake", "§7.4.1")]
+    public void Explain_LocalOnlyCodes_SayHowAStackArrivesAtThem(string code, string how, string section)
+    {
+        CliRunner.Output output = CliRunner.Run("explain", code);
+
+        output.ExitCode.Should().Be(0);
+        string sentBy = output.Stdout.Split('\n').Single(line => line.TrimStart().StartsWith("sent by:", System.StringComparison.Ordinal));
+        sentBy.Should().Contain("nobody: a stack reports it").And.Contain(how).And.Contain(section);
+    }
+
     [Fact]
     public void Explain_ApplicationCode_DescribesRange()
     {
