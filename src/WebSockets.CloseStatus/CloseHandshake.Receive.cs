@@ -43,7 +43,12 @@ public sealed partial class CloseHandshake
         ThrowIfCannotReceive(nameof(ReceiveCloseFrame));
         Span<byte> unmasked = stackalloc byte[ClosePayload.MaxLength];
         OperationStatus status = CloseFrame.Read(source, Role, unmasked, out CloseFrameReadResult frame);
-        return Complete(status, frame, source.IsEmpty ? (byte)0 : source[0], out bytesConsumed);
+        if (frame.Error == CloseFrameError.NotCloseFrame)
+        {
+            ThrowHelper.ThrowNotCloseFrame(source[0] & 0x0F, nameof(source));
+        }
+
+        return Complete(status, frame, out bytesConsumed);
     }
 
     /// <summary>Reports a close frame that arrived from the peer and may span several segments, such as a <c>PipeReader</c>'s buffer.</summary>
@@ -57,10 +62,23 @@ public sealed partial class CloseHandshake
         ThrowIfCannotReceive(nameof(ReceiveCloseFrame));
         Span<byte> payload = stackalloc byte[ClosePayload.MaxLength];
         OperationStatus status = CloseFrame.Read(source, Role, payload, out CloseFrameReadResult frame);
-        return Complete(status, frame, source.IsEmpty ? (byte)0 : source.First.Span[0], out bytesConsumed);
+        if (frame.Error == CloseFrameError.NotCloseFrame)
+        {
+            ThrowHelper.ThrowNotCloseFrame(FirstByte(source) & 0x0F, nameof(source));
+        }
+
+        return Complete(status, frame, out bytesConsumed);
     }
 
-    private OperationStatus Complete(OperationStatus status, scoped in CloseFrameReadResult frame, byte firstByte, out int bytesConsumed)
+    /// <summary>The first byte of a sequence whose first segments may be empty; a NotCloseFrame verdict means there is one.</summary>
+    private static int FirstByte(scoped in ReadOnlySequence<byte> source)
+    {
+        Span<byte> first = stackalloc byte[1];
+        source.Slice(0, 1).CopyTo(first);
+        return first[0];
+    }
+
+    private OperationStatus Complete(OperationStatus status, scoped in CloseFrameReadResult frame, out int bytesConsumed)
     {
         bytesConsumed = 0;
         switch (status)
@@ -68,10 +86,6 @@ public sealed partial class CloseHandshake
             case OperationStatus.Done:
                 Accept(frame.Status, frame.Utf8Reason);
                 bytesConsumed = frame.BytesConsumed;
-                return status;
-
-            case OperationStatus.InvalidData when frame.Error == CloseFrameError.NotCloseFrame:
-                ThrowHelper.ThrowNotCloseFrame(firstByte & 0x0F, "source");
                 return status;
 
             case OperationStatus.InvalidData:

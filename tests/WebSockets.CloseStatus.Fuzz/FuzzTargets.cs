@@ -12,13 +12,14 @@ namespace WebSockets.CloseStatus.Fuzz;
 /// The fuzz targets: each takes any bytes and throws <see cref="FuzzFailureException"/> when the library breaks a promise.
 /// The unit tests run them too (on the seed corpus and on every crash ever found), so the harness is tested code.
 /// </summary>
-public static class FuzzTargets
+public static partial class FuzzTargets
 {
     private static readonly Dictionary<string, Action<byte[]>> s_targets = new(StringComparer.Ordinal)
     {
         ["payload"] = Payload,
         ["frame"] = Frame,
         ["write"] = Write,
+        ["handshake"] = Handshake,
     };
 
     public static IEnumerable<string> Names => s_targets.Keys;

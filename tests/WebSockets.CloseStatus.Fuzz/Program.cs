@@ -3,8 +3,8 @@ using System.IO;
 using SharpFuzz;
 using WebSockets.CloseStatus.Fuzz;
 
-// wsclose-fuzz <payload|frame|write>                 run under afl-fuzz (run.sh starts it)
-// wsclose-fuzz <payload|frame|write> --repro FILE...  run the target on saved inputs, as the unit tests do
+// wsclose-fuzz <payload|frame|write|handshake>       run under afl-fuzz (run.sh starts it)
+// wsclose-fuzz <target> --repro FILE...              run the target on saved inputs, as the unit tests do
 if (args.Length == 0 || !FuzzTargets.TryGet(args[0], out Action<byte[]>? target))
 {
     Console.Error.WriteLine($"usage: WebSockets.CloseStatus.Fuzz <{string.Join('|', FuzzTargets.Names)}> [--repro FILE...]");

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of both library builds with SharpFuzz and AFL++ (Debian's afl++).
 #   bash tests/WebSockets.CloseStatus.Fuzz/run.sh [SECONDS]   each target on each build for SECONDS (default 20)
-# CLOSESTATUS_FUZZ_TARGETS ("payload frame write") and CLOSESTATUS_FUZZ_BUILDS ("net10.0 netstandard2.0") narrow the
+# CLOSESTATUS_FUZZ_TARGETS ("payload frame write handshake") and CLOSESTATUS_FUZZ_BUILDS ("net10.0 netstandard2.0") narrow the
 # run; CLOSESTATUS_FUZZ_WORK keeps the findings in a folder of your choice. Exit 1 if any input broke a promise: each
 # one is printed in hex with what the target said, ready to become a unit test (FuzzRegressionTests).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 seconds=${1:-20}
-targets=${CLOSESTATUS_FUZZ_TARGETS:-"payload frame write"}
+targets=${CLOSESTATUS_FUZZ_TARGETS:-"payload frame write handshake"}
 builds=${CLOSESTATUS_FUZZ_BUILDS:-"net10.0 netstandard2.0"}
 work=${CLOSESTATUS_FUZZ_WORK:-$(mktemp -d)}
 mkdir -p "$work"

@@ -29,6 +29,10 @@ internal static class Summary
         text.AppendLine(Line("both close at once (1001 \"ours\" and 4001 \"theirs\")", Ours(Kinds.Simultaneous), Kinds.Simultaneous));
         text.AppendLine(Line("the other side drops TCP without a close", Ours(Kinds.PeerVanishes), Kinds.WeVanish));
         text.AppendLine(Line("the other side's close has a reason that is not UTF-8", Ours(Kinds.PeerMalformed, reason: "03E8FF"), Kinds.WeMalformed));
+        string Sent(string peer) =>
+            Cell(rows.FirstOrDefault(r => r.Peer == peer && r.OurRole == "server" && r.Scenario.Kind == Kinds.WeMalformed)?.Ours is { } o ? o with { WasClean = null, Extra = "" } : null);
+        string oursSent = rows.FirstOrDefault(r => r.Peer == "Node ws" && r.Scenario.Kind == Kinds.PeerMalformed && r.Scenario.Malformed == "03E8FF")?.Ours.Extra ?? "—";
+        text.AppendLine(CultureInfo.InvariantCulture, $"| what it sends back for that close | {oursSent} | {Sent("Chromium")} | {Sent("Node ws")} | {Sent(".NET ClientWebSocket")} |");
         string keeps = Cell(rows.FirstOrDefault(r => r.Scenario.Kind == Kinds.ServerKeepsTcp)?.Ours);
         text.AppendLine(CultureInfo.InvariantCulture, $"| as a client, the server never closes TCP after the handshake | {keeps} | — | — | — |");
         return text.ToString();

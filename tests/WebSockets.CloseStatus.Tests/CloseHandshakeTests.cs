@@ -662,6 +662,23 @@ public class CloseHandshakeTests
     }
 
     [Fact]
+    public void ReceiveCloseFrame_SequenceWithEmptyFirstSegments_ReadsTheFrame_AndNamesAnotherOpcode()
+    {
+        // Found by the handshake fuzz target: an empty first segment once threw IndexOutOfRangeException.
+        byte[] frame = PeerFrame(WebSocketRole.Server, Payload(1000));
+        var server = new CloseHandshake(WebSocketRole.Server);
+        var other = new CloseHandshake(WebSocketRole.Server);
+
+        server.ReceiveCloseFrame(Segments.Of([], [], frame), out int consumed).Should().Be(OperationStatus.Done);
+        Action text = () => other.ReceiveCloseFrame(Segments.Of([], [0x82, 0x80]), out _);
+
+        consumed.Should().Be(frame.Length);
+        server.CloseStatus.Should().Be(WebSocketCloseStatus.NormalClosure);
+        text.Should().Throw<ArgumentException>().WithMessage("The frame's opcode is 0x2, not close (0x8)*");
+        other.State.Should().Be(CloseHandshakeState.Open);
+    }
+
+    [Fact]
     public void ReceiveCloseFrame_SequenceMalformed_Fails()
     {
         var client = new CloseHandshake(WebSocketRole.Client);

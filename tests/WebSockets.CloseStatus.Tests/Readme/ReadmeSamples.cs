@@ -71,33 +71,6 @@ public static class Samples
         return (length, charsDropped, reason);
     }
 
-    public static async Task AnswerCloseAsync(byte[] received, Stream stream)
-    {
-        // received: the bytes read so far, starting at a frame whose opcode is close (0x8)
-        byte[] reply = new byte[CloseFrame.MaxLength];
-        byte[] unmasked = new byte[ClosePayload.MaxLength];
-
-        switch (CloseFrame.Read(received, WebSocketRole.Server, unmasked, out CloseFrameReadResult frame))
-        {
-            case OperationStatus.NeedMoreData:
-                // read at least frame.BytesNeeded more bytes, then call Read again; nothing was consumed
-                break;
-
-            case OperationStatus.InvalidData:
-                // NotCloseFrame, NotFinal, ExtendedLength, MaskMissing, TooShort, InvalidStatus, ... → 1002; InvalidUtf8 → 1007
-                CloseFrame.TryWrite(reply, WebSocketRole.Server, frame.Error.ToCloseStatus(), "", out int n);
-                await stream.WriteAsync(reply.AsMemory(0, n));   // then drop the connection
-                break;
-
-            case OperationStatus.Done:
-                // echo the status (RFC 6455 §5.5.1); a close without a status (Empty) is echoed as an empty payload
-                CloseFrame.TryWrite(reply, WebSocketRole.Server, frame.Status, "", out int m);
-                await stream.WriteAsync(reply.AsMemory(0, m));
-                // frame.BytesConsumed bytes belong to the close frame; frame.Utf8Reason is the peer's reason
-                break;
-        }
-    }
-
     public static async Task<WebSocketCloseStatus> ReadCloseAsync(PipeReader reader, CancellationToken ct)
     {
         byte[] payload = new byte[ClosePayload.MaxLength];

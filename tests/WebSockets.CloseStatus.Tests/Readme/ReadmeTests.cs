@@ -88,18 +88,6 @@ public partial class ReadmeTests
     }
 
     [Fact]
-    public async Task ServerExample_EchoesTheStatus_AndAnswersAMalformedClose()
-    {
-        using var echo = new MemoryStream();
-        await Samples.AnswerCloseAsync(SystemNetPeer.MaskedCloseFrame(Hex.Payload(1001, []), 1), echo);
-        echo.ToArray().Should().Equal(0x88, 0x02, 0x03, 0xE9);
-
-        using var answer = new MemoryStream();
-        await Samples.AnswerCloseAsync(SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, [0xFF]), 1), answer);
-        answer.ToArray().Should().Equal(0x88, 0x02, 0x03, 0xEF);
-    }
-
-    [Fact]
     public async Task PipeReaderExample_ReadsAFrameThatArrivesInPieces()
     {
         var pipe = new Pipe();

@@ -1,0 +1,277 @@
+using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+
+namespace WebSockets.CloseStatus.Fuzz;
+
+public static partial class FuzzTargets
+{
+    // Reasons are built from whole scalars of 1–4 bytes, so that every written reason is valid: the writers' contract
+    // is the write target's; this one is about the states.
+    private static readonly string[] s_scalars = ["a", "é", "Ж", "世", "😀", " "];
+
+    /// <summary>
+    /// The closing handshake: the input is a role and a script of events (writes, close frames or payloads of any bytes,
+    /// failures, timeouts, transport closes, resets). After every event CloseHandshake must agree with HandshakeModel on
+    /// every property; it throws only the documented exceptions, exactly when the model says the call is a mistake; peer
+    /// bytes never throw; and every frame it writes carries the code the model expects, masked exactly when it is a client.
+    /// </summary>
+    public static void Handshake(byte[] data)
+    {
+        if (data.Length == 0)
+        {
+            return;
+        }
+
+        WebSocketRole role = (data[0] & 1) == 0 ? WebSocketRole.Server : WebSocketRole.Client;
+        var handshake = new CloseHandshake(role);
+        var model = new HandshakeModel(role);
+        byte[] destination = new byte[CloseFrame.MaxLength];
+        int at = 1;
+        while (at < data.Length)
+        {
+            byte op = data[at++];
+            switch (op % 8)
+            {
+                case 0:
+                    WriteWithStatus(handshake, model, destination, data, ref at);
+                    break;
+
+                case 1:
+                {
+                    bool allowed = !model.Closed && !model.Sent && (model.Received || model.Failed);
+                    int expected = model.DueCode;
+                    if (Expect<InvalidOperationException>(allowed, () => handshake.WriteClose(destination), out int written))
+                    {
+                        CheckWritten(destination.AsSpan(0, written), role, expected == 1005 ? null : expected, "the due close");
+                        model.Send(expected);
+                    }
+
+                    break;
+                }
+
+                case 2 or 3:
+                    Receive(handshake, model, data, ref at, frame: op % 8 == 2, sequence: (op & 8) != 0);
+                    break;
+
+                case 4:
+                {
+                    int code = Take16(data, ref at);
+                    if (!HandshakeModel.Sendable(code))
+                    {
+                        Expect<ArgumentOutOfRangeException>(false, () => handshake.Fail((WebSocketCloseStatus)code), out _);
+                    }
+                    else if (Expect<InvalidOperationException>(!model.Closed, () => handshake.Fail((WebSocketCloseStatus)code), out _))
+                    {
+                        model.Fail(code, CloseFrameError.None);
+                    }
+
+                    break;
+                }
+
+                case 5:
+                    handshake.ReportTransportClosed();
+                    model.Close();
+                    break;
+
+                case 6:
+                    if (Expect<InvalidOperationException>(model.Action is CloseHandshakeAction.AwaitClose or CloseHandshakeAction.AwaitTransportClose, handshake.ReportTimeout, out _))
+                    {
+                        model.Timeout();
+                    }
+
+                    break;
+
+                default:
+                    handshake.Reset();
+                    model = new HandshakeModel(role);
+                    break;
+            }
+
+            Compare(handshake, model, op);
+        }
+    }
+
+    private static void WriteWithStatus(CloseHandshake handshake, HandshakeModel model, byte[] destination, byte[] data, ref int at)
+    {
+        int code = Take16(data, ref at);
+        var reason = new StringBuilder();
+        int scalars = at < data.Length ? data[at++] % 48 : 0;
+        for (int i = 0; i < scalars && at < data.Length; i++)
+        {
+            reason.Append(s_scalars[data[at++] % s_scalars.Length]);
+        }
+
+        string text = reason.ToString();
+        int bytes = Encoding.UTF8.GetByteCount(text);
+        var truncation = (CloseReasonTruncation)((at < data.Length ? data[at++] : 0) % 3);
+        bool asUtf8 = (code & 1) == 0;
+        Func<int> write = asUtf8
+            ? () => handshake.WriteClose(destination, (WebSocketCloseStatus)code, Encoding.UTF8.GetBytes(text), truncation)
+            : () => handshake.WriteClose(destination, (WebSocketCloseStatus)code, text, truncation);
+
+        if (model.Closed || model.Sent)
+        {
+            Expect<InvalidOperationException>(false, () => write(), out _);
+        }
+        else if (code == 1005 ? bytes > 0 : !HandshakeModel.Sendable(code) || (bytes > ClosePayload.MaxReasonLength && truncation == CloseReasonTruncation.None))
+        {
+            Expect<ArgumentException>(false, () => write(), out _);
+        }
+        else
+        {
+            int written = write();
+            CheckWritten(destination.AsSpan(0, written), handshake.Role, code == 1005 ? null : code, $"a close with {code}");
+            model.Send(code);
+        }
+    }
+
+    private static void Receive(CloseHandshake handshake, HandshakeModel model, byte[] data, ref int at, bool frame, bool sequence)
+    {
+        int length = at < data.Length ? data[at++] : 0;
+        byte[] bytes = data.AsSpan(at, Math.Min(length, data.Length - at)).ToArray();
+        at += bytes.Length;
+        bool allowed = model.CanReceive;
+
+        // What the peer's bytes are, by the readers the frame and payload targets check.
+        OperationStatus expected;
+        CloseFrameError error;
+        WebSocketCloseStatus status;
+        byte[] reason;
+        if (frame)
+        {
+            expected = CloseFrame.Read(bytes, model.Role, new byte[ClosePayload.MaxLength], out CloseFrameReadResult result);
+            (error, status, reason) = (result.Error, result.Status, result.Utf8Reason.ToArray());
+        }
+        else
+        {
+            ClosePayloadError payloadError = ClosePayload.Read(bytes, out status, out ReadOnlySpan<byte> utf8Reason);
+            expected = payloadError == ClosePayloadError.None ? OperationStatus.Done : OperationStatus.InvalidData;
+            error = payloadError switch
+            {
+                ClosePayloadError.None => CloseFrameError.None,
+                ClosePayloadError.TooShort => CloseFrameError.TooShort,
+                ClosePayloadError.TooLong => CloseFrameError.ExtendedLength,
+                ClosePayloadError.InvalidStatus => CloseFrameError.InvalidStatus,
+                _ => CloseFrameError.InvalidUtf8,
+            };
+            reason = utf8Reason.ToArray();
+        }
+
+        int consumed = 0;
+        OperationStatus actual = default;
+        Func<OperationStatus> receive = !frame ? () => handshake.ReceiveClose(bytes)
+            : sequence ? () => handshake.ReceiveCloseFrame(Split(bytes), out consumed)
+            : () => handshake.ReceiveCloseFrame(bytes, out consumed);
+
+        if (!allowed)
+        {
+            Expect<InvalidOperationException>(false, () => receive(), out _);
+            return;
+        }
+
+        if (expected == OperationStatus.InvalidData && error == CloseFrameError.NotCloseFrame)
+        {
+            Expect<ArgumentException>(false, () => receive(), out _);
+            return;
+        }
+
+        try
+        {
+            actual = receive();
+        }
+        catch (Exception e)
+        {
+            throw new FuzzFailureException($"peer bytes {Convert.ToHexString(bytes)} threw {e.GetType().Name}: {e.Message}");
+        }
+
+        Check(actual == expected, $"the handshake said {actual} for {Convert.ToHexString(bytes)}, the reader {expected}");
+        Check(actual == OperationStatus.Done ? consumed == (frame ? bytes.Length - TrailingAfterFrame(bytes, model.Role) : 0) : consumed == 0,
+            $"{consumed} bytes consumed after {actual}");
+        if (expected == OperationStatus.Done)
+        {
+            model.Receive((int)status, reason);
+        }
+        else if (expected == OperationStatus.InvalidData)
+        {
+            // §7.1.7: a malformed close fails the connection with 1002, or 1007 for a reason that is not UTF-8.
+            model.Fail(error == CloseFrameError.InvalidUtf8 ? 1007 : 1002, error);
+        }
+    }
+
+    /// <summary>Bytes after a whole frame, which a frame read ignores (§5.2: the length is in the second byte).</summary>
+    private static int TrailingAfterFrame(byte[] frame, WebSocketRole role) =>
+        frame.Length - (2 + (role == WebSocketRole.Server ? 4 : 0) + (frame[1] & 0x7F));
+
+    private static void Compare(CloseHandshake handshake, HandshakeModel model, byte op)
+    {
+        string where = $"after op 0x{op:X2}";
+        Check(handshake.State == model.State, $"{where}: state {handshake.State}, the model {model.State}");
+        Check(handshake.Action == model.Action, $"{where}: action {handshake.Action}, the model {model.Action}");
+        Check(handshake.CanSendData == model.CanSend && handshake.CanReceiveData == model.CanReceive, $"{where}: CanSendData/CanReceiveData");
+        Check(handshake.IsCloseSent == model.Sent && handshake.IsCloseReceived == model.Received, $"{where}: IsCloseSent/IsCloseReceived");
+        Check((int?)handshake.CloseStatus == model.CloseCode, $"{where}: close status {(int?)handshake.CloseStatus}, the model {model.CloseCode} (§7.1.5)");
+        Check(handshake.Utf8CloseReason.SequenceEqual(model.Received ? model.Reason : []), $"{where}: the close reason (§7.1.6)");
+        Check(handshake.WasClean == model.WasClean, $"{where}: wasClean {handshake.WasClean} (§7.1.4)");
+        Check(handshake.Initiator == model.Initiator, $"{where}: initiator {handshake.Initiator}, the model {model.Initiator}");
+        Check((int?)handshake.SentStatus == (model.Sent ? model.SentCode : null), $"{where}: sent status");
+        Check((int?)handshake.FailureStatus == (model.Failed ? model.FailureCode : null) && handshake.PeerCloseError == model.PeerError, $"{where}: failure");
+    }
+
+    /// <summary>A written frame: FIN and close, masked exactly by a client, with <paramref name="code"/> (null: no payload).</summary>
+    private static void CheckWritten(ReadOnlySpan<byte> frame, WebSocketRole role, int? code, string what)
+    {
+        bool masked = role == WebSocketRole.Client;
+        Check(frame.Length >= 2 && frame[0] == 0x88 && ((frame[1] & 0x80) != 0) == masked, $"{what}: header {Convert.ToHexString(frame)}");
+        int header = masked ? 6 : 2;
+        int length = frame[1] & 0x7F;
+        Check(frame.Length == header + length && length <= ClosePayload.MaxLength, $"{what}: length {length} in a {frame.Length}-byte frame");
+        byte[] payload = frame.Slice(header).ToArray();
+        if (masked)
+        {
+            for (int i = 0; i < payload.Length; i++)
+            {
+                payload[i] ^= frame[2 + (i % 4)];
+            }
+        }
+
+        Check(code is null ? payload.Length == 0 : payload.Length >= 2 && BinaryPrimitives.ReadUInt16BigEndian(payload) == code,
+            $"{what}: payload {Convert.ToHexString(payload)}");
+        Check(payload.Length <= 2 || Encoding.UTF8.GetString(payload, 2, payload.Length - 2).Length > 0, $"{what}: reason");
+    }
+
+    /// <summary>Runs <paramref name="call"/>: it must succeed when <paramref name="allowed"/>, else throw <typeparamref name="TException"/> (or a subclass), and nothing else.</summary>
+    private static bool Expect<TException>(bool allowed, Func<int> call, out int result)
+        where TException : Exception
+    {
+        result = 0;
+        try
+        {
+            result = call();
+        }
+        catch (TException e) when (!allowed)
+        {
+            Check(e.Message.Length > 0, "an exception without a message");
+            return false;
+        }
+        catch (Exception e)
+        {
+            throw new FuzzFailureException($"{(allowed ? "an allowed call" : "a mistake")} threw {e.GetType().Name}: {e.Message}");
+        }
+
+        Check(allowed, $"a call that must throw {typeof(TException).Name} returned");
+        return true;
+    }
+
+    private static bool Expect<TException>(bool allowed, Action call, out int result)
+        where TException : Exception =>
+        Expect<TException>(allowed, () => { call(); return 0; }, out result);
+
+    private static int Take16(byte[] data, ref int at)
+    {
+        int high = at < data.Length ? data[at++] : 0;
+        int low = at < data.Length ? data[at++] : 0;
+        return high << 8 | low;
+    }
+}

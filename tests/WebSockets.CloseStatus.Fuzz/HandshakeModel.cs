@@ -1,0 +1,99 @@
+using System;
+using System.Buffers;
+
+namespace WebSockets.CloseStatus.Fuzz;
+
+/// <summary>
+/// The closing handshake of RFC 6455 §7.1, written from the RFC apart from the library: which calls are allowed in which
+/// state, and what a connection reports. The handshake target checks CloseHandshake against it after every event.
+/// </summary>
+public sealed class HandshakeModel(WebSocketRole role)
+{
+    public WebSocketRole Role { get; } = role;
+
+    public bool Sent { get; private set; }
+
+    public bool Received { get; private set; }
+
+    public bool Failed { get; private set; }
+
+    public bool TimedOut { get; private set; }
+
+    public bool Closed { get; private set; }
+
+    public int SentCode { get; private set; }
+
+    public int ReceivedCode { get; private set; }
+
+    public int FailureCode { get; private set; }
+
+    public byte[] Reason { get; private set; } = [];
+
+    public CloseFrameError PeerError { get; private set; }
+
+    public CloseInitiator Initiator { get; private set; }
+
+    /// <summary>Codes an endpoint may send (§7.4.1, §7.4.2, and the IANA registry's 1012–1014).</summary>
+    public static bool Sendable(int code) => code is (>= 1000 and <= 1003) or (>= 1007 and <= 1014) or (>= 3000 and <= 4999);
+
+    public CloseHandshakeAction Action =>
+        Closed ? CloseHandshakeAction.None
+        : !Sent ? (Received || Failed ? CloseHandshakeAction.SendClose : CloseHandshakeAction.None)
+        : Failed || TimedOut ? CloseHandshakeAction.CloseTransport
+        : Received ? (Role == WebSocketRole.Server ? CloseHandshakeAction.CloseTransport : CloseHandshakeAction.AwaitTransportClose)
+        : CloseHandshakeAction.AwaitClose;
+
+    public CloseHandshakeState State =>
+        Closed ? CloseHandshakeState.Closed : Sent || Received || Failed ? CloseHandshakeState.Closing : CloseHandshakeState.Open;
+
+    public bool CanSend => !Sent && !Failed && !Closed;
+
+    public bool CanReceive => !Received && !Failed && !Closed;
+
+    public int? CloseCode => Received ? ReceivedCode : Closed ? 1006 : null;
+
+    public bool WasClean => Closed && Sent && Received;
+
+    /// <summary>The code the close that is due carries: the failure's, else the echo of the peer's.</summary>
+    public int DueCode => Failed ? FailureCode : ReceivedCode;
+
+    public void Send(int code)
+    {
+        Sent = true;
+        SentCode = code;
+        Start(CloseInitiator.Local);
+    }
+
+    public void Receive(int code, ReadOnlySpan<byte> reason)
+    {
+        Received = true;
+        ReceivedCode = code;
+        Reason = reason.ToArray();
+        Start(CloseInitiator.Remote);
+    }
+
+    public void Fail(int code, CloseFrameError peerError)
+    {
+        if (Failed)
+        {
+            return;
+        }
+
+        Failed = true;
+        FailureCode = code;
+        PeerError = peerError;
+        Start(CloseInitiator.Local);
+    }
+
+    public void Timeout() => TimedOut = true;
+
+    public void Close() => Closed = true;
+
+    private void Start(CloseInitiator initiator)
+    {
+        if (Initiator == CloseInitiator.None)
+        {
+            Initiator = initiator;
+        }
+    }
+}
