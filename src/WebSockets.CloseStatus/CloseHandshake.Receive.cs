@@ -41,8 +41,7 @@ public sealed partial class CloseHandshake
     public OperationStatus ReceiveCloseFrame(ReadOnlySpan<byte> source, out int bytesConsumed)
     {
         ThrowIfCannotReceive(nameof(ReceiveCloseFrame));
-        Span<byte> unmasked = stackalloc byte[ClosePayload.MaxLength];
-        OperationStatus status = CloseFrame.Read(source, Role, unmasked, out CloseFrameReadResult frame);
+        OperationStatus status = CloseFrame.Read(source, Role, _reason, out CloseFrameReadResult frame);
         if (frame.Error == CloseFrameError.NotCloseFrame)
         {
             ThrowHelper.ThrowNotCloseFrame(source[0] & 0x0F, nameof(source));
@@ -60,8 +59,7 @@ public sealed partial class CloseHandshake
     public OperationStatus ReceiveCloseFrame(scoped in ReadOnlySequence<byte> source, out int bytesConsumed)
     {
         ThrowIfCannotReceive(nameof(ReceiveCloseFrame));
-        Span<byte> payload = stackalloc byte[ClosePayload.MaxLength];
-        OperationStatus status = CloseFrame.Read(source, Role, payload, out CloseFrameReadResult frame);
+        OperationStatus status = CloseFrame.Read(source, Role, _reason, out CloseFrameReadResult frame);
         if (frame.Error == CloseFrameError.NotCloseFrame)
         {
             ThrowHelper.ThrowNotCloseFrame(FirstByte(source) & 0x0F, nameof(source));
@@ -100,7 +98,7 @@ public sealed partial class CloseHandshake
 
     private void Accept(WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason)
     {
-        utf8Reason.CopyTo(_reason);
+        utf8Reason.CopyTo(_reason); // may overlap: a masked frame's reason is already in _reason, two bytes in
         _reasonLength = utf8Reason.Length;
         _receivedStatus = status;
         _received = true;

@@ -17,7 +17,8 @@ namespace WebSockets.CloseStatus;
 /// </remarks>
 public sealed partial class CloseHandshake
 {
-    private readonly byte[] _reason = new byte[ClosePayload.MaxReasonLength];
+    // The peer's reason, at its start; a masked frame is unmasked into it first, so a read copies nothing twice.
+    private readonly byte[] _reason = new byte[ClosePayload.MaxLength];
     private int _reasonLength;
     private bool _sent;
     private bool _received;

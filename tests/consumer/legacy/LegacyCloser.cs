@@ -44,4 +44,24 @@ public static class LegacyCloser
         WebSocketCloseStatusExtensions.TryParse("going away", out parsed);
         return socket.CloseAsync(CloseStatus.ServiceRestart, reason, CloseReasonTruncation.TruncateWithEllipsis, cancellationToken);
     }
+
+    public static string Handshake(byte[] received, string reason)
+    {
+        // A server's closing handshake in C# 7.3: arrays go to the span parameters, strings to the reasons.
+        CloseHandshake handshake = new CloseHandshake(WebSocketRole.Server);
+        int consumed;
+        if (handshake.ReceiveCloseFrame(received, out consumed) == OperationStatus.NeedMoreData)
+        {
+            return "read more";
+        }
+
+        byte[] frame = new byte[CloseFrame.MaxLength];
+        int written = handshake.Action == CloseHandshakeAction.SendClose ? handshake.WriteClose(frame) : 0;
+        handshake.ReportTransportClosed();
+
+        CloseHandshake client = new CloseHandshake(WebSocketRole.Client);
+        written += client.WriteClose(frame, CloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate);
+        client.Fail(CloseStatus.MessageTooBig);
+        return handshake.CloseStatus + " " + handshake.GetCloseReason() + " " + handshake.WasClean + " " + written;
+    }
 }
