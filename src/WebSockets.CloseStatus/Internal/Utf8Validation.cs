@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace WebSockets.CloseStatus.Internal;
 
 /// <summary>Well-formed UTF-8 per RFC 3629 (Unicode Table 3-7), without exceptions or allocations.</summary>
-internal static class Utf8Validation
+internal static partial class Utf8Validation
 {
     private const ulong AsciiMask = 0x8080_8080_8080_8080;
 
@@ -26,7 +26,12 @@ internal static class Utf8Validation
 #if NET8_0_OR_GREATER
         // An ASCII byte is a whole scalar, so no sequence spans it: only the bytes from the first non-ASCII one on need the loop.
         int firstNonAscii = source.IndexOfAnyExceptInRange((byte)0x00, (byte)0x7F);
-        return firstNonAscii < 0 ? -1 : IndexOfInvalid(source, firstNonAscii);
+        if (firstNonAscii < 0)
+        {
+            return -1;
+        }
+
+        return TryIndexOfInvalidVector(source, firstNonAscii, out int index) ? index : IndexOfInvalid(source, firstNonAscii);
 #else
         return IndexOfInvalid(source, 0);
 #endif

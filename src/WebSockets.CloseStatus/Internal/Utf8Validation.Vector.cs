@@ -1,0 +1,256 @@
+#if NET
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace WebSockets.CloseStatus.Internal;
+
+/// <summary>
+/// The vector paths: the lookup algorithm of Keiser and Lemire, "Validating UTF-8 In Less Than One Instruction Per
+/// Byte" (Software: Practice and Experience, 2021), as simdjson and simdutf use it. Three 16-entry tables, indexed by
+/// the high and low nibbles of each byte's predecessor and the high nibble of the byte, say which errors the pair could
+/// be; their AND is the errors it is. A byte two or three after a 3- or 4-byte lead must be a continuation, which the
+/// pair tables cannot see: that check is separate. A block with an error hands over to the scalar loop, which finds
+/// the exact index. Every path reads only inside the span: the last partial block is copied into a zeroed vector.
+/// </summary>
+internal static partial class Utf8Validation
+{
+    // Error bits (the paper's names).
+    private const byte TooShort = 1 << 0;     // a lead or ASCII byte where a continuation must be
+    private const byte TooLong = 1 << 1;      // a continuation after ASCII
+    private const byte Overlong3 = 1 << 2;    // E0 followed by 80–9F
+    private const byte TooLarge = 1 << 3;     // F4 followed by 90–BF, or F5–FF
+    private const byte Surrogate = 1 << 4;    // ED followed by A0–BF
+    private const byte Overlong2 = 1 << 5;    // C0 or C1
+    private const byte TooLarge1000 = 1 << 6; // F5–FF followed by 80–8F
+    private const byte Overlong4 = 1 << 6;    // F0 followed by 80–8F
+    private const byte TwoConts = 1 << 7;     // a continuation after a continuation (allowed only where a 3- or 4-byte lead requires it)
+    private const byte Carry = TooShort | TooLong | TwoConts;
+
+    /// <summary>The widest vector path the tests let the validator use: 512, 256, 128, or 0 for the scalar loop.</summary>
+    /// <remarks>Every path gives the same answers, so a test that narrows it changes only which code runs in other tests.</remarks>
+    internal static int MaxVectorBits { get; set; } = 512;
+
+    // Indexed by the high nibble of the first byte of a pair.
+    private static Vector128<byte> Byte1High => Vector128.Create(
+        TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong,
+        TwoConts, TwoConts, TwoConts, TwoConts,
+        TooShort | Overlong2,
+        TooShort,
+        TooShort | Overlong3 | Surrogate,
+        TooShort | TooLarge | TooLarge1000 | Overlong4);
+
+    // Indexed by the low nibble of the first byte of a pair.
+    private static Vector128<byte> Byte1Low => Vector128.Create(
+        Carry | Overlong3 | Overlong2 | Overlong4,
+        Carry | Overlong2,
+        Carry,
+        Carry,
+        Carry | TooLarge,
+        Carry | TooLarge | TooLarge1000,
+        Carry | TooLarge | TooLarge1000,
+        Carry | TooLarge | TooLarge1000,
+        Carry | TooLarge | TooLarge1000,
+        Carry | TooLarge | TooLarge1000,
+        Carry | TooLarge | TooLarge1000,
+        Carry | TooLarge | TooLarge1000,
+        Carry | TooLarge | TooLarge1000,
+        Carry | TooLarge | TooLarge1000 | Surrogate,
+        Carry | TooLarge | TooLarge1000,
+        Carry | TooLarge | TooLarge1000);
+
+    // Indexed by the high nibble of the second byte of a pair.
+    private static Vector128<byte> Byte2High => Vector128.Create(
+        TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort,
+        TooLong | Overlong2 | TwoConts | Overlong3 | TooLarge1000 | Overlong4,
+        TooLong | Overlong2 | TwoConts | Overlong3 | TooLarge,
+        TooLong | Overlong2 | TwoConts | Surrogate | TooLarge,
+        TooLong | Overlong2 | TwoConts | Surrogate | TooLarge,
+        TooShort, TooShort, TooShort, TooShort);
+
+    /// <summary>The vector path for this machine, from <paramref name="start"/> (a scalar boundary); false when there is none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryIndexOfInvalidVector(ReadOnlySpan<byte> source, int start, out int index)
+    {
+        int bits = MaxVectorBits;
+        if (bits >= 512 && Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
+        {
+            index = IndexOfInvalid512(source, start);
+            return true;
+        }
+
+        if (bits >= 256 && Avx2.IsSupported)
+        {
+            index = IndexOfInvalid256(source, start);
+            return true;
+        }
+
+        if (bits >= 128 && (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported))
+        {
+            index = IndexOfInvalid128(source, start);
+            return true;
+        }
+
+        index = 0;
+        return false;
+    }
+
+    private static int IndexOfInvalid128(ReadOnlySpan<byte> source, int start)
+    {
+        ref byte origin = ref MemoryMarshal.GetReference(source);
+        int length = source.Length;
+        Vector128<byte> previous = Vector128<byte>.Zero;
+        int i = start;
+        for (; length - i >= Vector128<byte>.Count; i += Vector128<byte>.Count)
+        {
+            Vector128<byte> input = Vector128.LoadUnsafe(ref origin, (nuint)i);
+            if (Errors128(input, previous) != Vector128<byte>.Zero)
+            {
+                return Locate(source, start, i);
+            }
+
+            previous = input;
+        }
+
+        // The rest, padded with zeros (ASCII); when nothing is left, the zeros alone catch a sequence cut off at the end.
+        Vector128<byte> last = Vector128<byte>.Zero;
+        Unsafe.CopyBlockUnaligned(ref Unsafe.As<Vector128<byte>, byte>(ref last), ref Unsafe.Add(ref origin, i), (uint)(length - i));
+        return Errors128(last, previous) == Vector128<byte>.Zero ? -1 : Locate(source, start, i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Errors128(Vector128<byte> input, Vector128<byte> previous)
+    {
+        Vector128<byte> prev1 = Previous128(input, previous, 15);
+        Vector128<byte> special = Lookup128(Byte1High, Vector128.ShiftRightLogical(prev1, 4))
+            & Lookup128(Byte1Low, prev1 & Vector128.Create((byte)0x0F))
+            & Lookup128(Byte2High, Vector128.ShiftRightLogical(input, 4));
+
+        // Only 111_____ two bytes back and 1111____ three bytes back keep their high bit.
+        Vector128<byte> must23 = SubtractSaturate128(Previous128(input, previous, 14), 0xE0 - 0x80)
+            | SubtractSaturate128(Previous128(input, previous, 13), 0xF0 - 0x80);
+        return (must23 & Vector128.Create((byte)0x80)) ^ special;
+    }
+
+    /// <summary>The input shifted right by 16 - <paramref name="shift"/> bytes, the start filled from the end of <paramref name="previous"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Previous128(Vector128<byte> input, Vector128<byte> previous, [ConstantExpected(Min = 13, Max = 15)] byte shift) =>
+        Ssse3.IsSupported ? Ssse3.AlignRight(input, previous, shift) : AdvSimd.ExtractVector128(previous, input, shift);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> Lookup128(Vector128<byte> table, Vector128<byte> nibbles) =>
+        Ssse3.IsSupported ? Ssse3.Shuffle(table, nibbles) : AdvSimd.Arm64.VectorTableLookup(table, nibbles);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<byte> SubtractSaturate128(Vector128<byte> value, byte amount) =>
+        Sse2.IsSupported ? Sse2.SubtractSaturate(value, Vector128.Create(amount)) : AdvSimd.SubtractSaturate(value, Vector128.Create(amount));
+
+    private static int IndexOfInvalid256(ReadOnlySpan<byte> source, int start)
+    {
+        ref byte origin = ref MemoryMarshal.GetReference(source);
+        int length = source.Length;
+        Vector256<byte> previous = Vector256<byte>.Zero;
+        int i = start;
+        for (; length - i >= Vector256<byte>.Count; i += Vector256<byte>.Count)
+        {
+            Vector256<byte> input = Vector256.LoadUnsafe(ref origin, (nuint)i);
+            if (Errors256(input, previous) != Vector256<byte>.Zero)
+            {
+                return Locate(source, start, i);
+            }
+
+            previous = input;
+        }
+
+        Vector256<byte> last = Vector256<byte>.Zero;
+        Unsafe.CopyBlockUnaligned(ref Unsafe.As<Vector256<byte>, byte>(ref last), ref Unsafe.Add(ref origin, i), (uint)(length - i));
+        return Errors256(last, previous) == Vector256<byte>.Zero ? -1 : Locate(source, start, i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<byte> Errors256(Vector256<byte> input, Vector256<byte> previous)
+    {
+        // AlignRight works within each 128-bit lane: give it the lane before each one (the previous block's upper lane first).
+        Vector256<byte> before = Avx2.Permute2x128(previous, input, 0x21);
+        Vector256<byte> prev1 = Avx2.AlignRight(input, before, 15);
+        Vector256<byte> special = Avx2.Shuffle(Vector256.Create(Byte1High, Byte1High), Vector256.ShiftRightLogical(prev1, 4))
+            & Avx2.Shuffle(Vector256.Create(Byte1Low, Byte1Low), prev1 & Vector256.Create((byte)0x0F))
+            & Avx2.Shuffle(Vector256.Create(Byte2High, Byte2High), Vector256.ShiftRightLogical(input, 4));
+        Vector256<byte> must23 = Avx2.SubtractSaturate(Avx2.AlignRight(input, before, 14), Vector256.Create((byte)(0xE0 - 0x80)))
+            | Avx2.SubtractSaturate(Avx2.AlignRight(input, before, 13), Vector256.Create((byte)(0xF0 - 0x80)));
+        return (must23 & Vector256.Create((byte)0x80)) ^ special;
+    }
+
+    private static int IndexOfInvalid512(ReadOnlySpan<byte> source, int start)
+    {
+        ref byte origin = ref MemoryMarshal.GetReference(source);
+        int length = source.Length;
+        Vector512<byte> previous = Vector512<byte>.Zero;
+        int i = start;
+        for (; length - i >= Vector512<byte>.Count; i += Vector512<byte>.Count)
+        {
+            Vector512<byte> input = Vector512.LoadUnsafe(ref origin, (nuint)i);
+            if (Errors512(input, previous) != Vector512<byte>.Zero)
+            {
+                return Locate(source, start, i);
+            }
+
+            previous = input;
+        }
+
+        Vector512<byte> last = Vector512<byte>.Zero;
+        Unsafe.CopyBlockUnaligned(ref Unsafe.As<Vector512<byte>, byte>(ref last), ref Unsafe.Add(ref origin, i), (uint)(length - i));
+        return Errors512(last, previous) == Vector512<byte>.Zero ? -1 : Locate(source, start, i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Errors512(Vector512<byte> input, Vector512<byte> previous)
+    {
+        // The lane before each 128-bit lane: the previous block's last lane, then the input's lanes 0–2.
+        Vector512<byte> before = Avx512F.AlignRight64(input.AsUInt64(), previous.AsUInt64(), 6).AsByte();
+        Vector512<byte> prev1 = Avx512BW.AlignRight(input, before, 15);
+        Vector512<byte> special = Avx512BW.Shuffle(Lanes512(Byte1High), Vector512.ShiftRightLogical(prev1, 4))
+            & Avx512BW.Shuffle(Lanes512(Byte1Low), prev1 & Vector512.Create((byte)0x0F))
+            & Avx512BW.Shuffle(Lanes512(Byte2High), Vector512.ShiftRightLogical(input, 4));
+        Vector512<byte> must23 = Avx512BW.SubtractSaturate(Avx512BW.AlignRight(input, before, 14), Vector512.Create((byte)(0xE0 - 0x80)))
+            | Avx512BW.SubtractSaturate(Avx512BW.AlignRight(input, before, 13), Vector512.Create((byte)(0xF0 - 0x80)));
+        return (must23 & Vector512.Create((byte)0x80)) ^ special;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Lanes512(Vector128<byte> table)
+    {
+        Vector256<byte> half = Vector256.Create(table, table);
+        return Vector512.Create(half, half);
+    }
+
+    /// <summary>
+    /// The exact index after a vector block at <paramref name="block"/> found an error. Everything from
+    /// <paramref name="start"/> to the block is well formed, but for a last sequence the block may complete; the scalar
+    /// loop starts at that sequence's lead (a lead within the last three bytes), or at the block.
+    /// </summary>
+    private static int Locate(ReadOnlySpan<byte> source, int start, int block)
+    {
+        int from = block;
+        for (int back = 1; back <= 3 && block - back >= start; back++)
+        {
+            byte b = source[block - back];
+            if ((b & 0xC0) != 0x80)
+            {
+                if (b >= 0xC0)
+                {
+                    from = block - back;
+                }
+
+                break;
+            }
+        }
+
+        return IndexOfInvalid(source, from);
+    }
+}
+#endif

@@ -1,0 +1,293 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Unicode;
+using System.Threading;
+using System.Threading.Tasks;
+using FluentAssertions;
+using WebSockets.CloseStatus.Internal;
+using Xunit;
+
+namespace WebSockets.CloseStatus.Tests;
+
+/// <summary>
+/// The UTF-8 validator (RFC 3629, Unicode Table 3-7) on every path this machine has (issue #18): each test narrows it
+/// to the 512-, 256- and 128-bit vector paths and to the scalar loop in turn, and compares it with .NET's own decoder
+/// (Utf8.ToUtf16 without replacement: the index of the first ill-formed byte). The netstandard2.0 build has only the
+/// scalar loop; there every width runs it.
+/// </summary>
+[Collection(nameof(Utf8ValidationTests))] // one at a time: they narrow a process-wide switch
+public class Utf8ValidationTests
+{
+    public static readonly int[] Paths = [512, 256, 128, 0];
+
+    // Where a sequence is put: on and across the block boundaries of each path (16, 32 and 64 bytes).
+    private static readonly int[] s_positions = [0, 1, 13, 14, 15, 16, 17, 29, 30, 31, 32, 33, 61, 62, 63, 64, 65, 125];
+
+    private static readonly int s_cases = int.TryParse(Environment.GetEnvironmentVariable("CLOSESTATUS_FUZZ_CASES"), out int cases) ? cases : 1_000_000;
+
+    public static TheoryData<int> AllPaths() => [.. Paths];
+
+    /// <summary>The index .NET's decoder stops at, or -1: an oracle outside this library.</summary>
+    private static int Oracle(ReadOnlySpan<byte> source)
+    {
+        Span<char> chars = stackalloc char[source.Length + 1];
+        return Utf8.ToUtf16(source, chars, out int read, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done ? -1 : read;
+    }
+
+    private static void WithPath(int bits, Action body)
+    {
+        int saved = Utf8Validation.MaxVectorBits;
+        Utf8Validation.MaxVectorBits = bits;
+        try
+        {
+            body();
+        }
+        finally
+        {
+            Utf8Validation.MaxVectorBits = saved;
+        }
+    }
+
+    /// <summary>Puts <paramref name="sequence"/> at <paramref name="position"/> in 130 bytes of ASCII, after a 2-byte scalar at 0 when <paramref name="lead"/> is set (so the vector blocks start at 0), and checks the result.</summary>
+    private static void CheckAt(byte[] buffer, ReadOnlySpan<byte> sequence, int position, bool lead)
+    {
+        buffer.AsSpan().Fill((byte)'a');
+        if (lead)
+        {
+            buffer[0] = 0xC3;
+            buffer[1] = 0xA9;
+        }
+
+        sequence.CopyTo(buffer.AsSpan(position));
+        ReadOnlySpan<byte> source = buffer.AsSpan(0, Math.Min(buffer.Length, position + sequence.Length + (position % 3)));
+        int expected = Oracle(source);
+        int actual = Utf8Validation.IndexOfInvalid(source);
+        if (actual != expected)
+        {
+            throw new Xunit.Sdk.XunitException($"path {Utf8Validation.MaxVectorBits}: {Convert.ToHexString(sequence)} at {position} (lead {lead}, {source.Length} bytes): {actual}, .NET says {expected}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void Rfc3629_EveryOneAndTwoByteSequence_OnAndAcrossBlockBoundaries(int bits) => WithPath(bits, () =>
+    {
+        byte[] buffer = new byte[140];
+        foreach (int position in s_positions)
+        {
+            foreach (bool lead in new[] { false, true })
+            {
+                if (lead && position < 2)
+                {
+                    continue;
+                }
+
+                for (int b0 = 0; b0 < 256; b0++)
+                {
+                    CheckAt(buffer, [(byte)b0], position, lead);
+                    for (int b1 = 0; b1 < 256; b1++)
+                    {
+                        CheckAt(buffer, [(byte)b0, (byte)b1], position, lead);
+                    }
+                }
+            }
+        }
+    });
+
+    /// <summary>All 2^24 three-byte sequences at each boundary position of every path; with CLOSESTATUS_FUZZ_CASES under a million (mutation runs), the bytes that decide Table 3-7 only.</summary>
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void Rfc3629_EveryThreeByteSequence_OnAndAcrossBlockBoundaries(int bits) => WithPath(bits, () =>
+    {
+        byte[] values = s_cases >= 1_000_000
+            ? [.. Enumerable.Range(0, 256).Select(v => (byte)v)]
+            : [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF3, 0xF4, 0xF5, 0xFF];
+        int[] positions = [0, 14, 15, 16, 30, 31, 32, 62, 63, 64];
+        Parallel.ForEach(values, b0 =>
+        {
+            byte[] buffer = new byte[140];
+            byte[] sequence = new byte[3];
+            sequence[0] = b0;
+            foreach (int position in positions)
+            {
+                foreach (byte b1 in values)
+                {
+                    sequence[1] = b1;
+                    foreach (byte b2 in values)
+                    {
+                        sequence[2] = b2;
+                        CheckAt(buffer, sequence, position + 2, lead: true);
+                    }
+                }
+            }
+        });
+    });
+
+    /// <summary>Four-byte sequences whose bytes decide Table 3-7, at each boundary; the whole 2^32 is the long-running <c>Utf8Exhaustive</c> test.</summary>
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void Rfc3629_FourByteSequences_BoundaryValues(int bits) => WithPath(bits, () =>
+    {
+        byte[] values = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xF7, 0xF8, 0xFF];
+        byte[] buffer = new byte[140];
+        foreach (int position in new[] { 0, 13, 14, 15, 16, 29, 30, 31, 32, 61, 62, 63, 64 })
+        {
+            foreach (byte b0 in values)
+            {
+                foreach (byte b1 in values)
+                {
+                    foreach (byte b2 in values)
+                    {
+                        foreach (byte b3 in values)
+                        {
+                            CheckAt(buffer, [b0, b1, b2, b3], position + 2, lead: true);
+                        }
+                    }
+                }
+            }
+        }
+    });
+
+    /// <summary>Random reasons in many scripts, then mutated: bit flips, replaced, inserted and deleted bytes, cut ends.</summary>
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void MutatedRandomText_AgreesWithDotNet(int bits) => WithPath(bits, () =>
+    {
+        string[] pieces = ["a", "bye ", "é", "Ж", "ب", "ह", "世", "界", "한", "😀", "👍🏽", "\u0301", "\uFFFD", "\U0010FFFF", "\uE000"];
+        byte[] specials = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x00, 0x7F];
+        var random = new Random(6455 + bits);
+        int cases = Math.Max(20_000, s_cases / 2);
+        var text = new StringBuilder();
+        for (int n = 0; n < cases; n++)
+        {
+            text.Clear();
+            int length = random.Next(0, 60);
+            for (int k = 0; k < length; k++)
+            {
+                text.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            List<byte> bytes = [.. Encoding.UTF8.GetBytes(text.ToString())];
+            int mutations = random.Next(0, 4);
+            for (int m = 0; m < mutations && bytes.Count > 0; m++)
+            {
+                int at = random.Next(bytes.Count);
+                switch (random.Next(5))
+                {
+                    case 0: bytes[at] ^= (byte)(1 << random.Next(8)); break;
+                    case 1: bytes[at] = specials[random.Next(specials.Length)]; break;
+                    case 2: bytes.Insert(at, specials[random.Next(specials.Length)]); break;
+                    case 3: bytes.RemoveAt(at); break;
+                    default: bytes.RemoveRange(at, bytes.Count - at); break;
+                }
+            }
+
+            byte[] source = [.. bytes];
+            int expected = Oracle(source);
+            int actual = Utf8Validation.IndexOfInvalid(source);
+            if (actual != expected)
+            {
+                throw new Xunit.Sdk.XunitException($"path {bits}, case {n}: {Convert.ToHexString(source)}: {actual}, .NET says {expected}");
+            }
+        }
+    });
+
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void Writers_NameTheExactIndex_OnEveryPath(int bits) => WithPath(bits, () =>
+    {
+        byte[] destination = new byte[ClosePayload.MaxLength];
+        foreach (int position in new[] { 0, 15, 16, 31, 32, 63, 64, 100, 120 })
+        {
+            byte[] reason = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("Ж世", 30)))[..123];
+            reason = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(reason).TrimEnd('\uFFFD')); // whole scalars only
+            reason[Math.Min(position, reason.Length - 1)] = 0xFF;
+            int expected = Oracle(reason);
+
+            Action write = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out _);
+
+            write.Should().Throw<ArgumentException>().WithMessage($"The reason is not well-formed UTF-8 at byte index {expected} *");
+        }
+    });
+
+    /// <summary>Inputs that end at an unreadable page: every path reads only inside the span (a read past it would crash the test run).</summary>
+    [Fact]
+    public void Reads_StayInsideTheSpan_BeforeAGuardPage()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("the guard-page test maps pages with mmap and mprotect (Linux)");
+        }
+
+        nint page = GuardPage.Map(out int pageSize);
+        try
+        {
+            byte[] text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("aé€😀Ж", 20)));
+            foreach (int bits in Paths)
+            {
+                WithPath(bits, () =>
+                {
+                    for (int length = 0; length <= 130; length++)
+                    {
+                        foreach (byte last in new byte[] { (byte)'a', 0xC3, 0xE2, 0xF0, 0x80 })
+                        {
+                            unsafe
+                            {
+                                var span = new Span<byte>((byte*)page + pageSize - length, length);
+                                text.AsSpan(0, length).CopyTo(span);
+                                if (length > 0)
+                                {
+                                    span[^1] = last;
+                                }
+
+                                Utf8Validation.IndexOfInvalid(span).Should().Be(Oracle(span));
+                            }
+                        }
+                    }
+                });
+            }
+        }
+        finally
+        {
+            GuardPage.Unmap(page, pageSize);
+        }
+    }
+}
+
+/// <summary>One readable page followed by one that faults on any access.</summary>
+internal static partial class GuardPage
+{
+    private const int ProtRead = 1, ProtWrite = 2, ProtNone = 0, MapPrivate = 2, MapAnonymous = 0x20;
+
+    public static nint Map(out int pageSize)
+    {
+        pageSize = Environment.SystemPageSize;
+        nint address = Mmap(0, (nuint)(2 * pageSize), ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+        if (address == -1 || Mprotect(address + pageSize, (nuint)pageSize, ProtNone) != 0)
+        {
+            throw new InvalidOperationException($"mmap/mprotect failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        return address;
+    }
+
+    public static void Unmap(nint address, int pageSize)
+    {
+        if (Munmap(address, (nuint)(2 * pageSize)) != 0)
+        {
+            throw new InvalidOperationException($"munmap failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
+    private static partial nint Mmap(nint address, nuint length, int protection, int flags, int fd, nint offset);
+
+    [LibraryImport("libc", EntryPoint = "mprotect", SetLastError = true)]
+    private static partial int Mprotect(nint address, nuint length, int protection);
+
+    [LibraryImport("libc", EntryPoint = "munmap", SetLastError = true)]
+    private static partial int Munmap(nint address, nuint length);
+}
