@@ -31,10 +31,6 @@ internal static partial class Utf8Validation
     private const byte TwoConts = 1 << 7;     // a continuation after a continuation (allowed only where a 3- or 4-byte lead requires it)
     private const byte Carry = TooShort | TooLong | TwoConts;
 
-    /// <summary>The widest vector path the tests let the validator use: 512, 256, 128, or 0 for the scalar loop.</summary>
-    /// <remarks>Every path gives the same answers, so a test that narrows it changes only which code runs in other tests.</remarks>
-    internal static int MaxVectorBits { get; set; } = 512;
-
     // Indexed by the high nibble of the first byte of a pair.
     private static Vector128<byte> Byte1High => Vector128.Create(
         TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong,

@@ -10,6 +10,10 @@ internal static partial class Utf8Validation
 {
     private const ulong AsciiMask = 0x8080_8080_8080_8080;
 
+    /// <summary>The widest vector path the tests let the validator use: 512, 256, 128, or 0 for the scalar loop.</summary>
+    /// <remarks>Every path gives the same answers, so a test that narrows it changes only which code runs in other tests. The netstandard2.0 build has the scalar loop only.</remarks>
+    internal static int MaxVectorBits { get; set; } = 512;
+
     /// <summary>Tests whether <paramref name="source"/> is well-formed UTF-8.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsValid(ReadOnlySpan<byte> source) => IndexOfInvalid(source) < 0;
@@ -38,99 +42,85 @@ internal static partial class Utf8Validation
     }
 
     /// <summary>Like <see cref="IndexOfInvalid(ReadOnlySpan{byte})"/>, from <paramref name="start"/>, where no sequence may begin before.</summary>
+    /// <remarks>
+    /// The scalar loop: the netstandard2.0 build's only one, and the vector paths' way to the exact index. Text in one
+    /// script is mostly runs of one sequence length, so each length has its own check, and only an ASCII byte pays for
+    /// a look at the bytes after it in eights.
+    /// </remarks>
     private static int IndexOfInvalid(ReadOnlySpan<byte> source, int start)
     {
         int i = start;
         int length = source.Length;
         while (i < length)
         {
-            // ASCII fast path: a vector, then eight bytes, at a time while no byte has the high bit set.
-            while (length - i >= Vector<byte>.Count
-                && (MemoryMarshal.Read<Vector<byte>>(source.Slice(i)) & new Vector<byte>(0x80)) == Vector<byte>.Zero)
-            {
-                i += Vector<byte>.Count;
-            }
-
-            while (length - i >= sizeof(ulong)
-                && (MemoryMarshal.Read<ulong>(source.Slice(i)) & AsciiMask) == 0)
-            {
-                i += sizeof(ulong);
-            }
-
-            if (i == length)
-            {
-                break;
-            }
-
             byte lead = source[i];
             if (lead < 0x80)
             {
+                // ASCII: skip the run it may start, a vector, then eight bytes, at a time.
                 i++;
+                while (length - i >= Vector<byte>.Count
+                    && (MemoryMarshal.Read<Vector<byte>>(source.Slice(i)) & new Vector<byte>(0x80)) == Vector<byte>.Zero)
+                {
+                    i += Vector<byte>.Count;
+                }
+
+                while (length - i >= sizeof(ulong)
+                    && (MemoryMarshal.Read<ulong>(source.Slice(i)) & AsciiMask) == 0)
+                {
+                    i += sizeof(ulong);
+                }
+
                 continue;
             }
 
-            // Table 3-7: the lead byte decides the length and the allowed range of the second byte,
-            // which excludes overlongs (E0, F0), surrogates (ED) and code points above U+10FFFF (F4).
-            int count;
-            byte low = 0x80;
-            byte high = 0xBF;
-            if (lead < 0xC2)
+            // Table 3-7: the lead byte decides the length and the allowed range of the second byte, which excludes
+            // overlongs (C0, C1, E0, F0), surrogates (ED) and code points above U+10FFFF (F4); F5–FF never appear.
+            if (lead < 0xE0)
             {
-                return i; // a stray continuation byte, or the overlong leads C0 and C1
-            }
-            else if (lead < 0xE0)
-            {
-                count = 2;
-            }
-            else if (lead < 0xF0)
-            {
-                count = 3;
-                if (lead == 0xE0)
-                {
-                    low = 0xA0;
-                }
-                else if (lead == 0xED)
-                {
-                    high = 0x9F;
-                }
-            }
-            else if (lead < 0xF5)
-            {
-                count = 4;
-                if (lead == 0xF0)
-                {
-                    low = 0x90;
-                }
-                else if (lead == 0xF4)
-                {
-                    high = 0x8F;
-                }
-            }
-            else
-            {
-                return i; // F5–FF never appear in UTF-8
-            }
-
-            if (length - i < count)
-            {
-                return i;
-            }
-
-            byte second = source[i + 1];
-            if (second < low || second > high)
-            {
-                return i;
-            }
-
-            for (int k = 2; k < count; k++)
-            {
-                if ((source[i + k] & 0xC0) != 0x80)
+                // C2–DF 80–BF; C0 and C1 are overlong, 80–BF a stray continuation.
+                if (lead < 0xC2 || length - i < 2 || (source[i + 1] & 0xC0) != 0x80)
                 {
                     return i;
                 }
-            }
 
-            i += count;
+                i += 2;
+            }
+            else if (lead < 0xF0)
+            {
+                // E0 A0–BF, E1–EC 80–BF, ED 80–9F, EE–EF 80–BF; then 80–BF.
+                if (length - i < 3)
+                {
+                    return i;
+                }
+
+                byte second = source[i + 1];
+                byte low = lead == 0xE0 ? (byte)0xA0 : (byte)0x80;
+                byte high = lead == 0xED ? (byte)0x9F : (byte)0xBF;
+                if (second < low || second > high || (source[i + 2] & 0xC0) != 0x80)
+                {
+                    return i;
+                }
+
+                i += 3;
+            }
+            else
+            {
+                // F0 90–BF, F1–F3 80–BF, F4 80–8F; then 80–BF twice.
+                if (lead > 0xF4 || length - i < 4)
+                {
+                    return i;
+                }
+
+                byte second = source[i + 1];
+                byte low = lead == 0xF0 ? (byte)0x90 : (byte)0x80;
+                byte high = lead == 0xF4 ? (byte)0x8F : (byte)0xBF;
+                if (second < low || second > high || (source[i + 2] & 0xC0) != 0x80 || (source[i + 3] & 0xC0) != 0x80)
+                {
+                    return i;
+                }
+
+                i += 4;
+            }
         }
 
         return -1;
