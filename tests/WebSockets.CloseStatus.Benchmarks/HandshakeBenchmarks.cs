@@ -26,6 +26,7 @@ public class HandshakeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        Workload.CheckLibraryBuild();
         byte[] payload = Workload.Payload;
         byte[] key = [0x12, 0x34, 0x56, 0x78];
         byte[] frame = new byte[6 + payload.Length];

@@ -40,7 +40,7 @@ public static class Program
         IConfig config = DefaultConfig.Instance.AddJob(job.WithId("net10.0 build").AsBaseline());
         if (!net10Only)
         {
-            config = config.AddJob(job.WithId("netstandard2.0 build").WithArguments([new MsBuildArgument("/p:BenchLibraryTargetFramework=netstandard2.0")]));
+            config = config.AddJob(job.WithId("netstandard2.0 build").WithCustomBuildConfiguration("ReleaseNetStandard"));
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

@@ -31,6 +31,7 @@ public class ReadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        Workload.CheckLibraryBuild();
         byte[] payload = Workload.Payload;
         byte[] clientFrame = new byte[6 + payload.Length];
         clientFrame[0] = 0x88;

@@ -32,6 +32,17 @@ public sealed class Workload
         Of("Ascii20", "server going down now"[..20]),
         Of("Ascii123", new string('a', 123)),
         Of("Mixed120", string.Concat(Enumerable.Repeat("é€😀", 13)) + "abc"), // 2-, 3- and 4-byte chars: 120 bytes
+
+        // Reasons as people write them, wholly in one script (issue #18): 2-byte Cyrillic and Arabic, 3-byte CJK,
+        // 4-byte emoji, short and as long as a close frame allows, and a short mix.
+        Of("Cyrillic25", "Сервер закрыт"),
+        Of("Cyrillic122", Fit("Сервер перезапускается для обновления, подключитесь снова через минуту, пожалуйста")),
+        Of("Arabic122", Fit("الخادم قيد إعادة التشغيل للتحديث، يرجى إعادة الاتصال بعد دقيقة واحدة من فضلك")),
+        Of("Cjk18", "服务器已关闭"),
+        Of("Cjk123", Fit("服务器正在重新启动以进行更新请在一分钟后重新连接谢谢您的耐心等待我们将尽快恢复服务感谢理解与支持再见")),
+        Of("Emoji4", "👋"),
+        Of("Emoji120", string.Concat(Enumerable.Repeat("👋🔌", 15))),
+        Of("Mixed32", "Ошибка: 服务器 😀 bye"),
     ];
 
     // 1000 and 122 ASCII bytes, then 0xFF: only the last byte makes the reason invalid UTF-8.
@@ -59,6 +70,34 @@ public sealed class Workload
     }
 
     public override string ToString() => Name;
+
+    /// <summary>Throws unless the library this process loaded is the build the job is for, so a column can never measure the wrong one.</summary>
+    public static void CheckLibraryBuild()
+    {
+#if LIBRARY_NETSTANDARD2_0
+        const string expected = ".NETStandard,Version=v2.0";
+#else
+        const string expected = ".NETCoreApp,Version=v10.0";
+#endif
+        string loaded = ((System.Runtime.Versioning.TargetFrameworkAttribute)Attribute.GetCustomAttribute(
+            typeof(ClosePayload).Assembly, typeof(System.Runtime.Versioning.TargetFrameworkAttribute))!).FrameworkName;
+        if (loaded != expected)
+        {
+            throw new InvalidOperationException($"This job is for the {expected} library build, but {loaded} is loaded.");
+        }
+    }
+
+    /// <summary>The longest prefix of <paramref name="text"/>, cut between scalars, that fits in a close frame's 123 reason bytes.</summary>
+    private static string Fit(string text)
+    {
+        int chars = text.Length;
+        while (Encoding.UTF8.GetByteCount(text.AsSpan(0, chars)) > ClosePayload.MaxReasonLength || char.IsHighSurrogate(text[chars - 1]))
+        {
+            chars--;
+        }
+
+        return text[..chars];
+    }
 
     private static Workload Of(string name, string reason) =>
         new(name, reason, [0x03, 0xE8, .. Encoding.UTF8.GetBytes(reason)]);

@@ -47,6 +47,7 @@ public class WriteBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        Workload.CheckLibraryBuild();
         _reason = Workload.Reason;
         _reasonChars = Workload.Aligned<char>(_reason, alignedIndex: 0, pageOffset: 0);
         _utf8Reason = Workload.Aligned<byte>(Workload.Utf8Reason, alignedIndex: 0, pageOffset: 1024);

@@ -5,6 +5,12 @@ using WebSockets.CloseStatus.Fuzz;
 
 // wsclose-fuzz <payload|frame|write|handshake>       run under afl-fuzz (run.sh starts it)
 // wsclose-fuzz <target> --repro FILE...              run the target on saved inputs, as the unit tests do
+// wsclose-fuzz utf8-exhaustive                        all 2^32 four-byte sequences against Utf8.IsValid (long-running)
+if (args is ["utf8-exhaustive"])
+{
+    return Utf8Exhaustive.Run();
+}
+
 if (args.Length == 0 || !FuzzTargets.TryGet(args[0], out Action<byte[]>? target))
 {
     Console.Error.WriteLine($"usage: WebSockets.CloseStatus.Fuzz <{string.Join('|', FuzzTargets.Names)}> [--repro FILE...]");

@@ -76,7 +76,10 @@ public class Utf8ValidationTests
     public void Rfc3629_EveryOneAndTwoByteSequence_OnAndAcrossBlockBoundaries(int bits) => WithPath(bits, () =>
     {
         byte[] buffer = new byte[140];
-        foreach (int position in s_positions)
+
+        // A mutation run (CLOSESTATUS_FUZZ_CASES under a million) takes one position on each side of each boundary.
+        int[] positions = s_cases >= 1_000_000 ? s_positions : [0, 15, 16, 31, 32, 63, 64];
+        foreach (int position in positions)
         {
             foreach (bool lead in new[] { false, true })
             {
@@ -212,6 +215,30 @@ public class Utf8ValidationTests
             write.Should().Throw<ArgumentException>().WithMessage($"The reason is not well-formed UTF-8 at byte index {expected} *");
         }
     });
+
+    /// <summary>The path is the widest the runtime allows: CI turns the wider instruction sets off with the runtime's own switches and runs this class again.</summary>
+    [Fact]
+    public void ActivePath_IsTheWidestTheRuntimeAllows()
+    {
+        int active = Utf8Validation.ActiveVectorBits;
+        Console.WriteLine($"UTF-8 validator path: {active} bits");
+#if LIBRARY_NETSTANDARD2_0
+        active.Should().Be(0, "the netstandard2.0 build has no hardware intrinsics");
+#else
+        static bool Off(string isa) => Environment.GetEnvironmentVariable("DOTNET_" + isa) == "0";
+        int ceiling = Off("EnableHWIntrinsic") ? 0 : Off("EnableAVX2") ? 128 : Off("EnableAVX512") || Off("EnableAVX512F") ? 256 : 512;
+        active.Should().BeLessThanOrEqualTo(ceiling);
+        if (ceiling > 0 && (System.Runtime.Intrinsics.X86.Ssse3.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported))
+        {
+            active.Should().BeGreaterThanOrEqualTo(128, "every x64 and Arm64 CPU .NET 10 runs on has a 128-bit path");
+        }
+
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && ceiling >= 256)
+        {
+            active.Should().BeGreaterThanOrEqualTo(256);
+        }
+#endif
+    }
 
     /// <summary>Inputs that end at an unreadable page: every path reads only inside the span (a read past it would crash the test run).</summary>
     [Fact]

@@ -15,7 +15,7 @@ namespace WebSockets.CloseStatus.Internal;
 /// the high and low nibbles of each byte's predecessor and the high nibble of the byte, say which errors the pair could
 /// be; their AND is the errors it is. A byte two or three after a 3- or 4-byte lead must be a continuation, which the
 /// pair tables cannot see: that check is separate. A block with an error hands over to the scalar loop, which finds
-/// the exact index. Every path reads only inside the span: the last partial block is copied into a zeroed vector.
+/// the exact index. Every path reads only inside the span: the rest after the last whole block is the end of the span, shuffled.
 /// </summary>
 internal static partial class Utf8Validation
 {
@@ -68,24 +68,37 @@ internal static partial class Utf8Validation
         TooLong | Overlong2 | TwoConts | Surrogate | TooLarge,
         TooShort, TooShort, TooShort, TooShort);
 
-    /// <summary>The vector path for this machine, from <paramref name="start"/> (a scalar boundary); false when there is none.</summary>
+    /// <summary>The widest path this runtime supports: 512 (AVX-512BW), 256 (AVX2), 128 (SSSE3 or Arm64 AdvSimd), or 0.</summary>
+    private static int HardwareVectorBits =>
+        Vector512.IsHardwareAccelerated && Avx512BW.IsSupported ? 512
+        : Avx2.IsSupported ? 256
+        : Ssse3.IsSupported || AdvSimd.Arm64.IsSupported ? 128
+        : 0;
+
+    /// <summary>The vector path for this machine and this length, from <paramref name="start"/> (a scalar boundary); false when the scalar loop is the better one.</summary>
+    /// <remarks>
+    /// AVX-512 takes any rest of 16 bytes or more, its last block through a masked load. Without it, the widest vector
+    /// that the rest fills at least once, and the part after the last wide block in 16-byte blocks (a close reason is
+    /// at most 123 bytes). Under 16 bytes the scalar loop is the quicker one.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryIndexOfInvalidVector(ReadOnlySpan<byte> source, int start, out int index)
     {
-        int bits = MaxVectorBits;
-        if (bits >= 512 && Vector512.IsHardwareAccelerated && Avx512BW.IsSupported)
+        int remaining = source.Length - start;
+        int bits = ActiveVectorBits;
+        if (bits >= 512 && remaining >= Vector128<byte>.Count)
         {
             index = IndexOfInvalid512(source, start);
             return true;
         }
 
-        if (bits >= 256 && Avx2.IsSupported)
+        if (bits >= 256 && remaining >= Vector256<byte>.Count)
         {
             index = IndexOfInvalid256(source, start);
             return true;
         }
 
-        if (bits >= 128 && (Ssse3.IsSupported || AdvSimd.Arm64.IsSupported))
+        if (bits >= 128 && remaining >= Vector128<byte>.Count)
         {
             index = IndexOfInvalid128(source, start);
             return true;
@@ -95,12 +108,17 @@ internal static partial class Utf8Validation
         return false;
     }
 
-    private static int IndexOfInvalid128(ReadOnlySpan<byte> source, int start)
+    private static int IndexOfInvalid128(ReadOnlySpan<byte> source, int start) => Finish128(source, start, start, Vector128<byte>.Zero);
+
+    /// <summary>
+    /// 16-byte blocks from <paramref name="i"/> to the end, after <paramref name="previous"/>, then the rest: the last 16
+    /// bytes of the span, shuffled down so that the rest comes first and zeros (ASCII) follow. The zeros also catch a
+    /// sequence cut off at the end. Needs at least 16 bytes in the span, which every caller has.
+    /// </summary>
+    private static int Finish128(ReadOnlySpan<byte> source, int start, int i, Vector128<byte> previous)
     {
         ref byte origin = ref MemoryMarshal.GetReference(source);
         int length = source.Length;
-        Vector128<byte> previous = Vector128<byte>.Zero;
-        int i = start;
         for (; length - i >= Vector128<byte>.Count; i += Vector128<byte>.Count)
         {
             Vector128<byte> input = Vector128.LoadUnsafe(ref origin, (nuint)i);
@@ -112,11 +130,21 @@ internal static partial class Utf8Validation
             previous = input;
         }
 
-        // The rest, padded with zeros (ASCII); when nothing is left, the zeros alone catch a sequence cut off at the end.
-        Vector128<byte> last = Vector128<byte>.Zero;
-        Unsafe.CopyBlockUnaligned(ref Unsafe.As<Vector128<byte>, byte>(ref last), ref Unsafe.Add(ref origin, i), (uint)(length - i));
+        int rest = length - i;
+        Vector128<byte> last = rest == 0
+            ? Vector128<byte>.Zero
+            : Lookup128(
+                Vector128.LoadUnsafe(ref origin, (nuint)(length - Vector128<byte>.Count)),
+                Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(TailShuffle), (nuint)(Vector128<byte>.Count - rest)));
         return Errors128(last, previous) == Vector128<byte>.Zero ? -1 : Locate(source, start, i);
     }
+
+    // Shuffle indices from offset 16 - rest: 16 - rest .. 15 (the last rest bytes of a vector), then 0x80 (a zero).
+    private static ReadOnlySpan<byte> TailShuffle =>
+    [
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+        0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+    ];
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Errors128(Vector128<byte> input, Vector128<byte> previous)
@@ -162,9 +190,7 @@ internal static partial class Utf8Validation
             previous = input;
         }
 
-        Vector256<byte> last = Vector256<byte>.Zero;
-        Unsafe.CopyBlockUnaligned(ref Unsafe.As<Vector256<byte>, byte>(ref last), ref Unsafe.Add(ref origin, i), (uint)(length - i));
-        return Errors256(last, previous) == Vector256<byte>.Zero ? -1 : Locate(source, start, i);
+        return Finish128(source, start, i, previous.GetUpper());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -198,9 +224,20 @@ internal static partial class Utf8Validation
             previous = input;
         }
 
-        Vector512<byte> last = Vector512<byte>.Zero;
-        Unsafe.CopyBlockUnaligned(ref Unsafe.As<Vector512<byte>, byte>(ref last), ref Unsafe.Add(ref origin, i), (uint)(length - i));
+        // The rest through a masked load: AVX-512 loads none of the masked-off bytes, so none past the span.
+        Vector512<byte> last = MaskedLoad512(ref Unsafe.Add(ref origin, i), length - i);
         return Errors512(last, previous) == Vector512<byte>.Zero ? -1 : Locate(source, start, i);
+    }
+
+    /// <summary>The first <paramref name="count"/> bytes from <paramref name="source"/>, zeros after them; reads nothing else.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<byte> MaskedLoad512(ref byte source, int count)
+    {
+        Vector512<byte> mask = Vector512.LessThan(Vector512<byte>.Indices, Vector512.Create((byte)count));
+        fixed (byte* address = &source)
+        {
+            return Avx512BW.MaskLoad(address, mask, Vector512<byte>.Zero);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -14,6 +14,13 @@ internal static partial class Utf8Validation
     /// <remarks>Every path gives the same answers, so a test that narrows it changes only which code runs in other tests. The netstandard2.0 build has the scalar loop only.</remarks>
     internal static int MaxVectorBits { get; set; } = 512;
 
+    /// <summary>The path the validator takes: the widest the runtime supports, within <see cref="MaxVectorBits"/>.</summary>
+#if NET
+    internal static int ActiveVectorBits => Math.Min(MaxVectorBits, HardwareVectorBits);
+#else
+    internal static int ActiveVectorBits => 0;
+#endif
+
     /// <summary>Tests whether <paramref name="source"/> is well-formed UTF-8.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsValid(ReadOnlySpan<byte> source) => IndexOfInvalid(source) < 0;
@@ -28,7 +35,12 @@ internal static partial class Utf8Validation
     public static int IndexOfInvalid(ReadOnlySpan<byte> source)
     {
 #if NET8_0_OR_GREATER
-        // An ASCII byte is a whole scalar, so no sequence spans it: only the bytes from the first non-ASCII one on need the loop.
+        if (source.Length < 16)
+        {
+            return IndexOfInvalid(source, 0); // a few bytes: the scalar loop alone
+        }
+
+        // An ASCII byte is a whole scalar, so no sequence spans it: only the bytes from the first non-ASCII one on need checking.
         int firstNonAscii = source.IndexOfAnyExceptInRange((byte)0x00, (byte)0x7F);
         if (firstNonAscii < 0)
         {

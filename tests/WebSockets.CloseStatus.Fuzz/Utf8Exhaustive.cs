@@ -1,0 +1,63 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Text.Unicode;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WebSockets.CloseStatus.Fuzz;
+
+/// <summary>
+/// The long-running proof of issue #18: every one of the 2^32 four-byte sequences, as a close reason placed across a
+/// 16-, 32- and 64-byte block boundary, gets the same verdict from ClosePayload.Read as from .NET's Utf8.IsValid.
+/// The runtime's own switches pick the validator's path (DOTNET_EnableAVX512=0: 256 bits; DOTNET_EnableAVX2=0: 128;
+/// DOTNET_EnableHWIntrinsic=0: the scalar loop).
+/// </summary>
+public static class Utf8Exhaustive
+{
+    public static int Run()
+    {
+        string path = Vector512.IsHardwareAccelerated && Avx512BW.IsSupported ? "512-bit" : Avx2.IsSupported ? "256-bit" : Ssse3.IsSupported ? "128-bit" : "scalar";
+        Console.WriteLine($"utf8-exhaustive: all 2^32 four-byte sequences at reason offsets 14, 30 and 62; this runtime gives the {path} path");
+        var stopwatch = Stopwatch.StartNew();
+        long mismatches = 0;
+        long done = 0;
+        Parallel.For(0, 256, b0 =>
+        {
+            byte[] payload = new byte[2 + 66];
+            payload[0] = 0x03;
+            payload[1] = 0xE8;
+            payload.AsSpan(2).Fill((byte)'a');
+            payload[2] = 0xC3; // a 2-byte scalar first, so the vector blocks start at the reason's first byte
+            payload[3] = 0xA9;
+            foreach (int offset in new[] { 14, 30, 62 })
+            {
+                Span<byte> reason = payload.AsSpan(2);
+                for (int rest = 0; rest < 1 << 24; rest++)
+                {
+                    reason[offset] = (byte)b0;
+                    reason[offset + 1] = (byte)(rest >> 16);
+                    reason[offset + 2] = (byte)(rest >> 8);
+                    reason[offset + 3] = (byte)rest;
+                    bool ours = ClosePayload.Read(payload, out _, out _) == ClosePayloadError.None;
+                    if (ours != Utf8.IsValid(reason))
+                    {
+                        Interlocked.Increment(ref mismatches);
+                        Console.WriteLine($"MISMATCH at offset {offset}: {Convert.ToHexString(reason.Slice(offset, 4))}: ours {(ours ? "valid" : "invalid")}");
+                    }
+                }
+
+                reason[offset..(offset + 4)].Fill((byte)'a');
+            }
+
+            if (Interlocked.Increment(ref done) % 32 == 0)
+            {
+                Console.WriteLine($"utf8-exhaustive: {done}/256 first bytes, {stopwatch.Elapsed.TotalMinutes:0.0} min");
+            }
+        });
+
+        Console.WriteLine($"utf8-exhaustive: {3L << 32} reasons, {mismatches} mismatches, {stopwatch.Elapsed.TotalMinutes:0.0} min ({path} path)");
+        return mismatches == 0 ? 0 : 1;
+    }
+}
