@@ -21,7 +21,7 @@ public class HandshakeBenchmarks
     [ParamsSource(nameof(Workloads))]
     public Workload Workload { get; set; } = Workload.Valid[0];
 
-    public static IEnumerable<Workload> Workloads => Workload.Valid;
+    public static IEnumerable<Workload> Workloads => Workload.ForHandshake;
 
     [GlobalSetup]
     public void Setup()

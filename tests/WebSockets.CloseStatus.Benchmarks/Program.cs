@@ -21,13 +21,16 @@ public static class Program
         bool net10Only = TakeFlag(ref args, "--net10-only");
         bool pgo = TakeFlag(ref args, "--pgo");
         int launches = TakeInt(ref args, "--launches", 3);
+        int warmups = TakeInt(ref args, "--warmups", 5);
+        int iterations = TakeInt(ref args, "--iterations", 15);
+        int iterationMs = TakeInt(ref args, "--iteration-ms", 150);
 
         // The default: 3 launches per case, each with 5 warm-ups and 15 measured iterations of 150 ms. Each launch
         // is a new process, so the mean covers what can differ between processes (the inputs are at fixed
         // addresses modulo the page, see Workload.Aligned).
         Job job = quick
             ? Job.ShortRun
-            : Job.Default.WithWarmupCount(5).WithIterationCount(15).WithIterationTime(TimeInterval.FromMilliseconds(150));
+            : Job.Default.WithWarmupCount(warmups).WithIterationCount(iterations).WithIterationTime(TimeInterval.FromMilliseconds(iterationMs));
         job = job.WithLaunchCount(launches);
 
         // Dynamic PGO compiles hot code from a profile taken while the process warms up, so the same method can get

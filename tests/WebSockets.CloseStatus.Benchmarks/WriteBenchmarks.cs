@@ -42,7 +42,7 @@ public class WriteBenchmarks
     [ParamsSource(nameof(Workloads))]
     public Workload Workload { get; set; } = Workload.Valid[0];
 
-    public static IEnumerable<Workload> Workloads => Workload.Valid;
+    public static IEnumerable<Workload> Workloads => Workload.ForWrite;
 
     [GlobalSetup]
     public void Setup()
