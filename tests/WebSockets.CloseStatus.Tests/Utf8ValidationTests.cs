@@ -220,6 +220,16 @@ public class Utf8ValidationTests
         }
     });
 
+    [Fact]
+    public void PathSwitch_NarrowsThePath_ToWhatTheRuntimeHas()
+    {
+        int widest = Utf8Validation.ActiveVectorBits;
+        foreach (int bits in Paths)
+        {
+            WithPath(bits, () => Utf8Validation.ActiveVectorBits.Should().Be(Math.Min(bits, widest)));
+        }
+    }
+
     /// <summary>The path is the widest the runtime allows: CI turns the wider instruction sets off with the runtime's own switches and runs this class again.</summary>
     [Fact]
     public void ActivePath_IsTheWidestTheRuntimeAllows()
