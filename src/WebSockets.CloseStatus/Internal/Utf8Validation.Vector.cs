@@ -31,41 +31,37 @@ internal static partial class Utf8Validation
     private const byte TwoConts = 1 << 7;     // a continuation after a continuation (allowed only where a 3- or 4-byte lead requires it)
     private const byte Carry = TooShort | TooLong | TwoConts;
 
+    // The table entries, named: constants, so that each table is 16 byte constants (a mutation tool cannot turn them
+    // into expressions that no longer fit in a byte).
+    private const byte Lead2Overlong = TooShort | Overlong2;                           // C0–CF first
+    private const byte Lead3 = TooShort | Overlong3 | Surrogate;                       // E0–EF first
+    private const byte Lead4 = TooShort | TooLarge | TooLarge1000 | Overlong4;         // F0–FF first
+    private const byte Low0 = Carry | Overlong3 | Overlong2 | Overlong4;               // _0 first: C0, E0, F0
+    private const byte Low1 = Carry | Overlong2;                                       // _1 first: C1
+    private const byte Low4 = Carry | TooLarge;                                        // _4 first: F4
+    private const byte Low5Up = Carry | TooLarge | TooLarge1000;                       // _5–_F first: F5–FF
+    private const byte LowD = Carry | TooLarge | TooLarge1000 | Surrogate;             // _D first: ED
+    private const byte Second8 = TooLong | Overlong2 | TwoConts | Overlong3 | TooLarge1000 | Overlong4; // 80–8F second
+    private const byte Second9 = TooLong | Overlong2 | TwoConts | Overlong3 | TooLarge;                 // 90–9F second
+    private const byte SecondAB = TooLong | Overlong2 | TwoConts | Surrogate | TooLarge;                // A0–BF second
+    private const byte ThirdMask = 0xE0 - 0x80; // only 111_____ keeps its high bit after this saturating subtraction
+    private const byte FourthMask = 0xF0 - 0x80; // only 1111____ does
+
     // Indexed by the high nibble of the first byte of a pair.
     private static Vector128<byte> Byte1High => Vector128.Create(
         TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong,
         TwoConts, TwoConts, TwoConts, TwoConts,
-        TooShort | Overlong2,
-        TooShort,
-        TooShort | Overlong3 | Surrogate,
-        TooShort | TooLarge | TooLarge1000 | Overlong4);
+        Lead2Overlong, TooShort, Lead3, Lead4);
 
     // Indexed by the low nibble of the first byte of a pair.
     private static Vector128<byte> Byte1Low => Vector128.Create(
-        Carry | Overlong3 | Overlong2 | Overlong4,
-        Carry | Overlong2,
-        Carry,
-        Carry,
-        Carry | TooLarge,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000 | Surrogate,
-        Carry | TooLarge | TooLarge1000,
-        Carry | TooLarge | TooLarge1000);
+        Low0, Low1, Carry, Carry, Low4, Low5Up, Low5Up, Low5Up,
+        Low5Up, Low5Up, Low5Up, Low5Up, Low5Up, LowD, Low5Up, Low5Up);
 
     // Indexed by the high nibble of the second byte of a pair.
     private static Vector128<byte> Byte2High => Vector128.Create(
         TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort,
-        TooLong | Overlong2 | TwoConts | Overlong3 | TooLarge1000 | Overlong4,
-        TooLong | Overlong2 | TwoConts | Overlong3 | TooLarge,
-        TooLong | Overlong2 | TwoConts | Surrogate | TooLarge,
-        TooLong | Overlong2 | TwoConts | Surrogate | TooLarge,
+        Second8, Second9, SecondAB, SecondAB,
         TooShort, TooShort, TooShort, TooShort);
 
     /// <summary>The widest path this runtime supports: 512 (AVX-512BW), 256 (AVX2), 128 (SSSE3 or Arm64 AdvSimd), or 0.</summary>
@@ -155,8 +151,8 @@ internal static partial class Utf8Validation
             & Lookup128(Byte2High, Vector128.ShiftRightLogical(input, 4));
 
         // Only 111_____ two bytes back and 1111____ three bytes back keep their high bit.
-        Vector128<byte> must23 = SubtractSaturate128(Previous128(input, previous, 14), 0xE0 - 0x80)
-            | SubtractSaturate128(Previous128(input, previous, 13), 0xF0 - 0x80);
+        Vector128<byte> must23 = SubtractSaturate128(Previous128(input, previous, 14), ThirdMask)
+            | SubtractSaturate128(Previous128(input, previous, 13), FourthMask);
         return (must23 & Vector128.Create((byte)0x80)) ^ special;
     }
 
@@ -202,8 +198,8 @@ internal static partial class Utf8Validation
         Vector256<byte> special = Avx2.Shuffle(Vector256.Create(Byte1High, Byte1High), Vector256.ShiftRightLogical(prev1, 4))
             & Avx2.Shuffle(Vector256.Create(Byte1Low, Byte1Low), prev1 & Vector256.Create((byte)0x0F))
             & Avx2.Shuffle(Vector256.Create(Byte2High, Byte2High), Vector256.ShiftRightLogical(input, 4));
-        Vector256<byte> must23 = Avx2.SubtractSaturate(Avx2.AlignRight(input, before, 14), Vector256.Create((byte)(0xE0 - 0x80)))
-            | Avx2.SubtractSaturate(Avx2.AlignRight(input, before, 13), Vector256.Create((byte)(0xF0 - 0x80)));
+        Vector256<byte> must23 = Avx2.SubtractSaturate(Avx2.AlignRight(input, before, 14), Vector256.Create(ThirdMask))
+            | Avx2.SubtractSaturate(Avx2.AlignRight(input, before, 13), Vector256.Create(FourthMask));
         return (must23 & Vector256.Create((byte)0x80)) ^ special;
     }
 
@@ -249,8 +245,8 @@ internal static partial class Utf8Validation
         Vector512<byte> special = Avx512BW.Shuffle(Lanes512(Byte1High), Vector512.ShiftRightLogical(prev1, 4))
             & Avx512BW.Shuffle(Lanes512(Byte1Low), prev1 & Vector512.Create((byte)0x0F))
             & Avx512BW.Shuffle(Lanes512(Byte2High), Vector512.ShiftRightLogical(input, 4));
-        Vector512<byte> must23 = Avx512BW.SubtractSaturate(Avx512BW.AlignRight(input, before, 14), Vector512.Create((byte)(0xE0 - 0x80)))
-            | Avx512BW.SubtractSaturate(Avx512BW.AlignRight(input, before, 13), Vector512.Create((byte)(0xF0 - 0x80)));
+        Vector512<byte> must23 = Avx512BW.SubtractSaturate(Avx512BW.AlignRight(input, before, 14), Vector512.Create(ThirdMask))
+            | Avx512BW.SubtractSaturate(Avx512BW.AlignRight(input, before, 13), Vector512.Create(FourthMask));
         return (must23 & Vector512.Create((byte)0x80)) ^ special;
     }
 
