@@ -158,6 +158,100 @@ public class Utf8ValidationTests
         }
     });
 
+    /// <summary>
+    /// Every 1- and 2-byte sequence, the 3-byte ones Table 3-7 decides on and 4-byte boundary values, inside text of each
+    /// kind the scalar loop has a fast path for (ASCII, a 2-byte script with spaces, a 3-byte script, mixed): after 0 to
+    /// 11 of its characters, so the sequence falls on each offset of its eight-byte blocks and pairs, with 0 to 3 more
+    /// after it, so the input ends on each byte of a zero-padded last block.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void Rfc3629_SequencesInsideTextOfEveryScript_OnEachBlockOffset(int bits) => WithPath(bits, () =>
+    {
+        string[] texts = ["abcdefghijkl", "Жук и ёж, да", "世界你好再见谢谢服务器关", "Жa世😀é,b€Жы ф"];
+        byte[] values = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xF8, 0xFF];
+        byte[] fourByte = [0x7F, 0x80, 0x8F, 0x90, 0xBF, 0xC2, 0xE0, 0xF0, 0xF4, 0xF5];
+        bool full = s_cases >= 1_000_000;
+        Parallel.ForEach(texts, text =>
+        {
+            var sequences = new List<byte[]>();
+            for (int b0 = 0; b0 < 256; b0++)
+            {
+                // A mutation run (CLOSESTATUS_FUZZ_CASES under a million) takes the decisive values only.
+                if (!full && Array.IndexOf(values, (byte)b0) < 0)
+                {
+                    continue;
+                }
+
+                sequences.Add([(byte)b0]);
+                for (int b1 = 0; b1 < 256; b1++)
+                {
+                    if (full || Array.IndexOf(values, (byte)b1) >= 0)
+                    {
+                        sequences.Add([(byte)b0, (byte)b1]);
+                    }
+                }
+            }
+
+            foreach (byte b0 in values)
+            {
+                foreach (byte b1 in values)
+                {
+                    foreach (byte b2 in values)
+                    {
+                        sequences.Add([b0, b1, b2]);
+                    }
+                }
+            }
+
+            foreach (byte b0 in fourByte)
+            {
+                foreach (byte b1 in fourByte)
+                {
+                    foreach (byte b2 in fourByte)
+                    {
+                        foreach (byte b3 in fourByte)
+                        {
+                            sequences.Add([b0, b1, b2, b3]);
+                        }
+                    }
+                }
+            }
+
+            string[] chars = [.. EnumerateScalars(text)];
+            byte[] buffer = new byte[64];
+            for (int before = 0; before < chars.Length; before += full ? 1 : 3)
+            {
+                byte[] prefix = Encoding.UTF8.GetBytes(string.Concat(chars[..before]));
+                for (int after = 0; after <= 3; after++)
+                {
+                    byte[] suffix = Encoding.UTF8.GetBytes(string.Concat(chars[..after]));
+                    foreach (byte[] sequence in sequences)
+                    {
+                        prefix.CopyTo(buffer, 0);
+                        sequence.CopyTo(buffer, prefix.Length);
+                        suffix.CopyTo(buffer, prefix.Length + sequence.Length);
+                        ReadOnlySpan<byte> source = buffer.AsSpan(0, prefix.Length + sequence.Length + suffix.Length);
+                        int expected = Oracle(source);
+                        int actual = Utf8Validation.IndexOfInvalid(source);
+                        if (actual != expected)
+                        {
+                            throw new Xunit.Sdk.XunitException($"path {bits}: {Convert.ToHexString(source)}: {actual}, .NET says {expected}");
+                        }
+                    }
+                }
+            }
+        });
+    });
+
+    private static IEnumerable<string> EnumerateScalars(string text)
+    {
+        foreach (Rune rune in text.EnumerateRunes())
+        {
+            yield return rune.ToString();
+        }
+    }
+
     /// <summary>Random reasons in many scripts, then mutated: bit flips, replaced, inserted and deleted bytes, cut ends.</summary>
     [Theory]
     [MemberData(nameof(AllPaths))]
@@ -266,8 +360,8 @@ public class Utf8ValidationTests
         nint page = GuardPage.Map(out int pageSize);
         try
         {
-            byte[] text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("aé€😀Ж", 20)));
-            foreach (int bits in Paths)
+            string[] texts = ["aé€😀Ж", "Жук ", "世界", "a", "😀"];
+            foreach ((int bits, byte[] text) in Paths.SelectMany(b => texts.Select(t => (b, Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(t, 140)))))))
             {
                 WithPath(bits, () =>
                 {
