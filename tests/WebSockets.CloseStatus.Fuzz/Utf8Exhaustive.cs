@@ -1,7 +1,9 @@
 using System;
 using System.Diagnostics;
+using System.Reflection;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Versioning;
 using System.Text.Unicode;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,13 +14,16 @@ namespace WebSockets.CloseStatus.Fuzz;
 /// The long-running proof of issue #18: every one of the 2^32 four-byte sequences, as a close reason placed across a
 /// 16-, 32- and 64-byte block boundary, gets the same verdict from ClosePayload.Read as from .NET's Utf8.IsValid.
 /// The runtime's own switches pick the validator's path (DOTNET_EnableAVX512=0: 256 bits; DOTNET_EnableAVX2=0: 128;
-/// DOTNET_EnableHWIntrinsic=0: the scalar loop).
+/// DOTNET_EnableHWIntrinsic=0: the scalar loop); -p:LibraryTargetFramework=netstandard2.0 runs the netstandard2.0 build's scalar loop.
 /// </summary>
 public static class Utf8Exhaustive
 {
     public static int Run()
     {
-        string path = Vector512.IsHardwareAccelerated && Avx512BW.IsSupported ? "512-bit" : Avx2.IsSupported ? "256-bit" : Ssse3.IsSupported ? "128-bit" : "scalar";
+        // The netstandard2.0 build (-p:LibraryTargetFramework=netstandard2.0) has the scalar loop only.
+        string? framework = typeof(ClosePayload).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()?.FrameworkName;
+        string path = framework?.StartsWith(".NETStandard", StringComparison.Ordinal) == true ? "scalar (netstandard2.0 build)"
+            : Vector512.IsHardwareAccelerated && Avx512BW.IsSupported ? "512-bit" : Avx2.IsSupported ? "256-bit" : Ssse3.IsSupported ? "128-bit" : "scalar";
         Console.WriteLine($"utf8-exhaustive: all 2^32 four-byte sequences at reason offsets 14, 30 and 62; this runtime gives the {path} path");
         var stopwatch = Stopwatch.StartNew();
         long mismatches = 0;

@@ -16,7 +16,7 @@ namespace WebSockets.CloseStatus.Internal;
 /// </summary>
 internal static partial class Utf8Validation
 {
-    private const ulong AsciiMask = 0x8080_8080_8080_8080;
+    private const ulong HighBitLanes = 0x8080_8080_8080_8080; // bit 7 of each byte: set in every byte but ASCII
 
     // 110xxxxx 10xxxxxx, the lead in the word's low byte; an overlong (C0, C1) has none of the lead's bits 1–4 set.
     private const uint Seq2Mask = 0xC0E0;
@@ -32,6 +32,8 @@ internal static partial class Utf8Validation
     private const uint Seq3Bits = 0x2000 | 0x0F;
     private const uint Seq3Overlong = 0;
     private const uint Seq3Surrogate = 0x2000 | 0x0D;
+    private const ulong Seq3PairMask = (ulong)Seq3Mask << 24 | Seq3Mask; // two in a row, in the low six bytes
+    private const ulong Seq3Pair = (ulong)Seq3 << 24 | Seq3;
 
     // 11110xxx 10xxxxxx 10xxxxxx 10xxxxxx: the lead's three bits and the second byte's six are the code point's bits
     // 20–12, which must be 0x10–0x10F (U+10000–U+10FFFF): F0 90–BF, F1–F3 80–BF, F4 80–8F; F5–F7 are above.
@@ -55,19 +57,14 @@ internal static partial class Utf8Validation
                 i += Vector<byte>.Count;
             }
 
-            while (length - i >= sizeof(ulong) && (ReadUInt64(ref origin, i) & AsciiMask) == 0)
-            {
-                i += sizeof(ulong);
-            }
-
             ulong carry = 0; // a lead in the last byte of the block before: the first byte of this one must continue it
             while (true)
             {
                 // The end is read zero-padded: 00 is no continuation, so a sequence the end cuts off fails like any other.
                 int left = length - i;
                 ulong block = left >= sizeof(ulong) ? ReadUInt64(ref origin, i) : ReadEnd(ref origin, i, left);
-                ulong lead = block & (block << 1) & AsciiMask;       // 11xxxxxx
-                ulong continuation = (block & AsciiMask) ^ lead;      // 10xxxxxx
+                ulong lead = block & (block << 1) & HighBitLanes;       // 11xxxxxx
+                ulong continuation = (block & HighBitLanes) ^ lead;      // 10xxxxxx
                 ulong longer = lead & (block << 2);                   // 111xxxxx: a 3- or 4-byte lead, or F8–FF
                 ulong overlong = lead & ~((block & Seq2BitsLanes) + NonZeroLanes); // C0, C1: no bit of 1E set
                 if ((longer | overlong | (continuation ^ ((lead << 8) | carry))) != 0)
@@ -127,7 +124,7 @@ internal static partial class Utf8Validation
                         ulong pair = ReadUInt64(ref origin, i);
                         uint first = (uint)pair & Seq3Bits;
                         uint second = (uint)(pair >> 24) & Seq3Bits;
-                        if ((pair & ((ulong)Seq3Mask << 24 | Seq3Mask)) != ((ulong)Seq3 << 24 | Seq3)
+                        if ((pair & Seq3PairMask) != Seq3Pair
                             || first == Seq3Overlong || first == Seq3Surrogate || second == Seq3Overlong || second == Seq3Surrogate)
                         {
                             break;
