@@ -60,13 +60,13 @@ public class ClosePayloadPropertyTests
 
                 ClosePayload.TryWrite(buffer, status, Encoding.UTF8.GetBytes(reason), out int utf8Written).Should().BeTrue();
                 utf8Written.Should().Be(written);
-            }, iter: Iterations);
+            }, iter: TestScale.Cases(Iterations));
     }
 
     [Fact]
     public void Read_ArbitraryBytes_NeverThrows_AndMatchesOracle()
     {
-        Gen.Byte.Array[0, 130].Sample(AssertMatchesOracle, iter: 100_000);
+        Gen.Byte.Array[0, 130].Sample(AssertMatchesOracle, iter: TestScale.Cases(100_000));
     }
 
     [Fact]
@@ -99,7 +99,7 @@ public class ClosePayloadPropertyTests
             }
         });
 
-        mutated.Sample(AssertMatchesOracle, iter: 50_000);
+        mutated.Sample(AssertMatchesOracle, iter: TestScale.Cases(50_000));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public class ClosePayloadPropertyTests
             writer.WrittenSpan.ToArray().Should().Equal(payload);
             ClosePayload.TryRead(payload, out WebSocketCloseStatus readStatus, out string decoded).Should().BeTrue();
             (readStatus, decoded).Should().Be((expectedStatus, reason));
-        }, iter: Iterations / 4);
+        }, iter: TestScale.Cases(Iterations / 4));
     }
 
     [Fact]
@@ -164,7 +164,7 @@ public class ClosePayloadPropertyTests
                 int next = char.IsHighSurrogate(reason[kept.Length]) ? 2 : 1;
                 Encoding.UTF8.GetByteCount(reason[..(kept.Length + next)]).Should().BeGreaterThan(ClosePayload.MaxReasonLength - (ellipsis ? 3 : 0));
             }
-        }, iter: Iterations);
+        }, iter: TestScale.Cases(Iterations));
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public class ClosePayloadPropertyTests
                 int next = source[keptLength] < 0x80 ? 1 : source[keptLength] < 0xE0 ? 2 : source[keptLength] < 0xF0 ? 3 : 4;
                 (keptLength + next).Should().BeGreaterThan(budget, "one more scalar would not have fit");
             }
-        }, iter: Iterations);
+        }, iter: TestScale.Cases(Iterations));
     }
 
     private static void AssertMatchesOracle(byte[] payload)

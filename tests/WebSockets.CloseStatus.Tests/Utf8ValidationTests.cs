@@ -140,7 +140,9 @@ public class Utf8ValidationTests
     {
         byte[] values = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xF7, 0xF8, 0xFF];
         byte[] buffer = new byte[140];
-        foreach (int position in new[] { 0, 13, 14, 15, 16, 29, 30, 31, 32, 61, 62, 63, 64 })
+        // A mutation run takes the positions on and just before each boundary.
+        int[] positions = s_cases >= 1_000_000 ? [0, 13, 14, 15, 16, 29, 30, 31, 32, 61, 62, 63, 64] : [0, 13, 14, 29, 30, 61, 62];
+        foreach (int position in positions)
         {
             foreach (byte b0 in values)
             {
