@@ -246,6 +246,38 @@ public class Utf8ValidationTests
         });
     });
 
+    /// <summary>
+    /// ASCII runs of 0–100 bytes after multibyte text, which the scalar loop skips a vector and then eight bytes at a time,
+    /// with an ill-formed or cut-off sequence at points along the run: a skip never passes over an error.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void AsciiRunsAfterMultibyteText_SkipNoError(int bits) => WithPath(bits, () =>
+    {
+        string[] leads = ["é", "世", "😀", "Жы"];
+        byte[][] errors = [[], [0xFF], [0x80], [0xC3], [0xE4, 0xB8], [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98]];
+        foreach (string lead in leads)
+        {
+            byte[] leadBytes = Encoding.UTF8.GetBytes(lead);
+            for (int run = 0; run <= 100; run++)
+            {
+                foreach (byte[] error in errors)
+                {
+                    for (int at = 0; at <= run; at += Math.Max(1, run / 9))
+                    {
+                        byte[] source = [.. leadBytes, .. Enumerable.Repeat((byte)'a', at), .. error, .. Enumerable.Repeat((byte)'b', run - at)];
+                        int expected = Oracle(source);
+                        int actual = Utf8Validation.IndexOfInvalid(source);
+                        if (actual != expected)
+                        {
+                            throw new Xunit.Sdk.XunitException($"path {bits}: {Convert.ToHexString(source)}: {actual}, .NET says {expected}");
+                        }
+                    }
+                }
+            }
+        }
+    });
+
     private static IEnumerable<string> EnumerateScalars(string text)
     {
         foreach (Rune rune in text.EnumerateRunes())
