@@ -41,6 +41,17 @@ public class Utf8ValidationTests
         return Utf8.ToUtf16(source, chars, out int read, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done ? -1 : read;
     }
 
+    /// <summary>Fails, with the input in hex, unless the validator names the index .NET's decoder stops at.</summary>
+    private static void AssertAgreesWithDotNet(ReadOnlySpan<byte> source)
+    {
+        int expected = Oracle(source);
+        int actual = Utf8Validation.IndexOfInvalid(source);
+        if (actual != expected)
+        {
+            throw new Xunit.Sdk.XunitException($"path {Utf8Validation.MaxVectorBits}: {Convert.ToHexString(source)} ({source.Length} bytes): {actual}, .NET says {expected}");
+        }
+    }
+
     private static void WithPath(int bits, Action body)
     {
         int saved = Utf8Validation.MaxVectorBits;
@@ -66,13 +77,7 @@ public class Utf8ValidationTests
         }
 
         sequence.CopyTo(buffer.AsSpan(position));
-        ReadOnlySpan<byte> source = buffer.AsSpan(0, Math.Min(buffer.Length, position + sequence.Length + (position % 3)));
-        int expected = Oracle(source);
-        int actual = Utf8Validation.IndexOfInvalid(source);
-        if (actual != expected)
-        {
-            throw new Xunit.Sdk.XunitException($"path {Utf8Validation.MaxVectorBits}: {Convert.ToHexString(sequence)} at {position} (lead {lead}, {source.Length} bytes): {actual}, .NET says {expected}");
-        }
+        AssertAgreesWithDotNet(buffer.AsSpan(0, Math.Min(buffer.Length, position + sequence.Length + (position % 3))));
     }
 
     [Theory]
@@ -234,12 +239,7 @@ public class Utf8ValidationTests
                         sequence.CopyTo(buffer, prefix.Length);
                         suffix.CopyTo(buffer, prefix.Length + sequence.Length);
                         ReadOnlySpan<byte> source = buffer.AsSpan(0, prefix.Length + sequence.Length + suffix.Length);
-                        int expected = Oracle(source);
-                        int actual = Utf8Validation.IndexOfInvalid(source);
-                        if (actual != expected)
-                        {
-                            throw new Xunit.Sdk.XunitException($"path {bits}: {Convert.ToHexString(source)}: {actual}, .NET says {expected}");
-                        }
+                        AssertAgreesWithDotNet(source);
                     }
                 }
             }
@@ -266,12 +266,7 @@ public class Utf8ValidationTests
                     for (int at = 0; at <= run; at += Math.Max(1, run / 9))
                     {
                         byte[] source = [.. leadBytes, .. Enumerable.Repeat((byte)'a', at), .. error, .. Enumerable.Repeat((byte)'b', run - at)];
-                        int expected = Oracle(source);
-                        int actual = Utf8Validation.IndexOfInvalid(source);
-                        if (actual != expected)
-                        {
-                            throw new Xunit.Sdk.XunitException($"path {bits}: {Convert.ToHexString(source)}: {actual}, .NET says {expected}");
-                        }
+                        AssertAgreesWithDotNet(source);
                     }
                 }
             }
@@ -321,12 +316,7 @@ public class Utf8ValidationTests
             }
 
             byte[] source = [.. bytes];
-            int expected = Oracle(source);
-            int actual = Utf8Validation.IndexOfInvalid(source);
-            if (actual != expected)
-            {
-                throw new Xunit.Sdk.XunitException($"path {bits}, case {n}: {Convert.ToHexString(source)}: {actual}, .NET says {expected}");
-            }
+            AssertAgreesWithDotNet(source);
         }
     });
 
