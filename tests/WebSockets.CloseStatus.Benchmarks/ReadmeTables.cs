@@ -21,13 +21,14 @@ internal static partial class ReadmeTables
 
     public static int Print(string artifacts)
     {
-        string? log = Directory.GetFiles(artifacts, "BenchmarkRun-*.log").OrderBy(p => p, StringComparer.Ordinal).LastOrDefault();
+        // BenchmarkDotNet names the log after the suite when a run selects one suite, and "BenchmarkRun" otherwise.
+        string? log = Directory.GetFiles(artifacts, "*.log").OrderBy(File.GetLastWriteTimeUtc).LastOrDefault();
         string[] csvs = Directory.Exists(Path.Combine(artifacts, "results"))
             ? Directory.GetFiles(Path.Combine(artifacts, "results"), "*-report.csv")
             : [];
         if (log is null || csvs.Length == 0)
         {
-            Console.Error.WriteLine($"No BenchmarkRun-*.log or results/*-report.csv under {artifacts}: run the benchmarks first.");
+            Console.Error.WriteLine($"No *.log or results/*-report.csv under {artifacts}: run the benchmarks first.");
             return 2;
         }
 

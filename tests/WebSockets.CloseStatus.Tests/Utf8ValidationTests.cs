@@ -41,14 +41,18 @@ public class Utf8ValidationTests
         return Utf8.ToUtf16(source, chars, out int read, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done ? -1 : read;
     }
 
-    /// <summary>Fails, with the input in hex, unless the validator names the index .NET's decoder stops at.</summary>
+    /// <summary>
+    /// Fails, with the input in hex, unless the validator names the index .NET's decoder stops at, and its verdict alone
+    /// (which the vector paths reach without searching for the index) agrees.
+    /// </summary>
     private static void AssertAgreesWithDotNet(ReadOnlySpan<byte> source)
     {
         int expected = Oracle(source);
         int actual = Utf8Validation.IndexOfInvalid(source);
-        if (actual != expected)
+        bool valid = Utf8Validation.IsValid(source);
+        if (actual != expected || valid != expected < 0)
         {
-            throw new Xunit.Sdk.XunitException($"path {Utf8Validation.MaxVectorBits}: {Convert.ToHexString(source)} ({source.Length} bytes): {actual}, .NET says {expected}");
+            throw new Xunit.Sdk.XunitException($"path {Utf8Validation.MaxVectorBits}: {Convert.ToHexString(source)} ({source.Length} bytes): index {actual}, valid {valid}; .NET says {expected}");
         }
     }
 
@@ -372,9 +376,12 @@ public class Utf8ValidationTests
 #endif
     }
 
-    /// <summary>Inputs that end at an unreadable page: every path reads only inside the span (a read past it would crash the test run).</summary>
+    /// <summary>
+    /// Inputs that end at an unreadable page, and inputs that start right after one: every path reads only inside the
+    /// span (a read outside it would crash the test run).
+    /// </summary>
     [Fact]
-    public void Reads_StayInsideTheSpan_BeforeAGuardPage()
+    public void Reads_StayInsideTheSpan_BetweenGuardPages()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -393,16 +400,21 @@ public class Utf8ValidationTests
                     {
                         foreach (byte last in new byte[] { (byte)'a', 0xC3, 0xE2, 0xF0, 0x80 })
                         {
-                            unsafe
+                            foreach (bool atStart in new[] { false, true })
                             {
-                                var span = new Span<byte>((byte*)page + pageSize - length, length);
-                                text.AsSpan(0, length).CopyTo(span);
-                                if (length > 0)
+                                unsafe
                                 {
-                                    span[^1] = last;
-                                }
+                                    byte* address = atStart ? (byte*)page : (byte*)page + pageSize - length;
+                                    var span = new Span<byte>(address, length);
+                                    text.AsSpan(0, length).CopyTo(span);
+                                    if (length > 0)
+                                    {
+                                        span[^1] = last;
+                                    }
 
-                                Utf8Validation.IndexOfInvalid(span).Should().Be(Oracle(span));
+                                    Utf8Validation.IndexOfInvalid(span).Should().Be(Oracle(span));
+                                    Utf8Validation.IsValid(span).Should().Be(Oracle(span) < 0);
+                                }
                             }
                         }
                     }
@@ -416,26 +428,29 @@ public class Utf8ValidationTests
     }
 }
 
-/// <summary>One readable page followed by one that faults on any access.</summary>
+/// <summary>One readable page between two that fault on any access.</summary>
 internal static partial class GuardPage
 {
     private const int ProtRead = 1, ProtWrite = 2, ProtNone = 0, MapPrivate = 2, MapAnonymous = 0x20;
 
+    /// <summary>Maps the three pages; returns the readable one.</summary>
     public static nint Map(out int pageSize)
     {
         pageSize = Environment.SystemPageSize;
-        nint address = Mmap(0, (nuint)(2 * pageSize), ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
-        if (address == -1 || Mprotect(address + pageSize, (nuint)pageSize, ProtNone) != 0)
+        nint address = Mmap(0, (nuint)(3 * pageSize), ProtRead | ProtWrite, MapPrivate | MapAnonymous, -1, 0);
+        if (address == -1
+            || Mprotect(address, (nuint)pageSize, ProtNone) != 0
+            || Mprotect(address + (2 * pageSize), (nuint)pageSize, ProtNone) != 0)
         {
             throw new InvalidOperationException($"mmap/mprotect failed: errno {Marshal.GetLastPInvokeError()}");
         }
 
-        return address;
+        return address + pageSize;
     }
 
-    public static void Unmap(nint address, int pageSize)
+    public static void Unmap(nint page, int pageSize)
     {
-        if (Munmap(address, (nuint)(2 * pageSize)) != 0)
+        if (Munmap(page - pageSize, (nuint)(3 * pageSize)) != 0)
         {
             throw new InvalidOperationException($"munmap failed: errno {Marshal.GetLastPInvokeError()}");
         }

@@ -71,32 +71,31 @@ internal static partial class Utf8Validation
         : Ssse3.IsSupported || AdvSimd.Arm64.IsSupported ? 128
         : 0;
 
-    /// <summary>The vector path for this machine and this length, from <paramref name="start"/> (a scalar boundary); false when the scalar loop is the better one.</summary>
+    /// <summary>The vector path for this machine and this length (at least 16 bytes); false when the CPU has none.</summary>
     /// <remarks>
-    /// AVX-512 takes any rest of 16 bytes or more, its last block through a masked load. Without it, the widest vector
-    /// that the rest fills at least once, and the part after the last wide block in 16-byte blocks (a close reason is
-    /// at most 123 bytes). Under 16 bytes the scalar loop is the quicker one.
+    /// The widest vector the input fills at least once: a short reason is checked in one or two 128-bit steps, which cost
+    /// less than a 512-bit one. AVX-512 reads the part after its last whole block through a masked load; the other
+    /// paths in 16-byte blocks (a close reason is at most 123 bytes).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryIndexOfInvalidVector(ReadOnlySpan<byte> source, int start, out int index)
+    private static bool TryIndexOfInvalidVector(ReadOnlySpan<byte> source, bool exact, out int index)
     {
-        int remaining = source.Length - start;
         int bits = ActiveVectorBits;
-        if (bits >= 512 && remaining >= Vector128<byte>.Count)
+        if (bits >= 512 && source.Length >= Vector512<byte>.Count)
         {
-            index = IndexOfInvalid512(source, start);
+            index = IndexOfInvalid512(source, exact);
             return true;
         }
 
-        if (bits >= 256 && remaining >= Vector256<byte>.Count)
+        if (bits >= 256 && source.Length >= Vector256<byte>.Count)
         {
-            index = IndexOfInvalid256(source, start);
+            index = IndexOfInvalid256(source, exact);
             return true;
         }
 
-        if (bits >= 128 && remaining >= Vector128<byte>.Count)
+        if (bits >= 128)
         {
-            index = IndexOfInvalid128(source, start);
+            index = Finish128(source, 0, Vector128<byte>.Zero, exact);
             return true;
         }
 
@@ -104,35 +103,38 @@ internal static partial class Utf8Validation
         return false;
     }
 
-    private static int IndexOfInvalid128(ReadOnlySpan<byte> source, int start) => Finish128(source, start, start, Vector128<byte>.Zero);
-
     /// <summary>
     /// 16-byte blocks from <paramref name="i"/> to the end, after <paramref name="previous"/>, then the rest: the last 16
     /// bytes of the span, shuffled down so that the rest comes first and zeros (ASCII) follow. The zeros also catch a
     /// sequence cut off at the end. Needs at least 16 bytes in the span, which every caller has.
     /// </summary>
-    private static int Finish128(ReadOnlySpan<byte> source, int start, int i, Vector128<byte> previous)
+    private static int Finish128(ReadOnlySpan<byte> source, int i, Vector128<byte> previous, bool exact)
     {
         ref byte origin = ref MemoryMarshal.GetReference(source);
         int length = source.Length;
         for (; length - i >= Vector128<byte>.Count; i += Vector128<byte>.Count)
         {
             Vector128<byte> input = Vector128.LoadUnsafe(ref origin, (nuint)i);
-            if (Errors128(input, previous) != Vector128<byte>.Zero)
+            if (!IsAscii(input | previous) && Errors128(input, previous) != Vector128<byte>.Zero)
             {
-                return Locate(source, start, i);
+                return exact ? Locate(source, i) : i;
             }
 
             previous = input;
         }
 
+        // The last 16 bytes hold the rest: if they and the block before the rest are ASCII, nothing is left to check.
         int rest = length - i;
+        Vector128<byte> end = rest == 0 ? Vector128<byte>.Zero : Vector128.LoadUnsafe(ref origin, (nuint)(length - Vector128<byte>.Count));
+        if (IsAscii(end | previous))
+        {
+            return -1;
+        }
+
         Vector128<byte> last = rest == 0
             ? Vector128<byte>.Zero
-            : Lookup128(
-                Vector128.LoadUnsafe(ref origin, (nuint)(length - Vector128<byte>.Count)),
-                Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(TailShuffle), (nuint)(Vector128<byte>.Count - rest)));
-        return Errors128(last, previous) == Vector128<byte>.Zero ? -1 : Locate(source, start, i);
+            : Lookup128(end, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(TailShuffle), (nuint)(Vector128<byte>.Count - rest)));
+        return Errors128(last, previous) == Vector128<byte>.Zero ? -1 : exact ? Locate(source, i) : i;
     }
 
     // Shuffle indices from offset 16 - rest: 16 - rest .. 15 (the last rest bytes of a vector), then 0x80 (a zero).
@@ -169,24 +171,24 @@ internal static partial class Utf8Validation
     private static Vector128<byte> SubtractSaturate128(Vector128<byte> value, byte amount) =>
         Sse2.IsSupported ? Sse2.SubtractSaturate(value, Vector128.Create(amount)) : AdvSimd.SubtractSaturate(value, Vector128.Create(amount));
 
-    private static int IndexOfInvalid256(ReadOnlySpan<byte> source, int start)
+    private static int IndexOfInvalid256(ReadOnlySpan<byte> source, bool exact)
     {
         ref byte origin = ref MemoryMarshal.GetReference(source);
         int length = source.Length;
         Vector256<byte> previous = Vector256<byte>.Zero;
-        int i = start;
+        int i = 0;
         for (; length - i >= Vector256<byte>.Count; i += Vector256<byte>.Count)
         {
             Vector256<byte> input = Vector256.LoadUnsafe(ref origin, (nuint)i);
-            if (Errors256(input, previous) != Vector256<byte>.Zero)
+            if (!IsAscii(input | previous) && Errors256(input, previous) != Vector256<byte>.Zero)
             {
-                return Locate(source, start, i);
+                return exact ? Locate(source, i) : i;
             }
 
             previous = input;
         }
 
-        return Finish128(source, start, i, previous.GetUpper());
+        return Finish128(source, i, previous.GetUpper(), exact);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -203,18 +205,18 @@ internal static partial class Utf8Validation
         return (must23 & Vector256.Create((byte)0x80)) ^ special;
     }
 
-    private static int IndexOfInvalid512(ReadOnlySpan<byte> source, int start)
+    private static int IndexOfInvalid512(ReadOnlySpan<byte> source, bool exact)
     {
         ref byte origin = ref MemoryMarshal.GetReference(source);
         int length = source.Length;
         Vector512<byte> previous = Vector512<byte>.Zero;
-        int i = start;
+        int i = 0;
         for (; length - i >= Vector512<byte>.Count; i += Vector512<byte>.Count)
         {
             Vector512<byte> input = Vector512.LoadUnsafe(ref origin, (nuint)i);
-            if (Errors512(input, previous) != Vector512<byte>.Zero)
+            if (!IsAscii(input | previous) && Errors512(input, previous) != Vector512<byte>.Zero)
             {
-                return Locate(source, start, i);
+                return exact ? Locate(source, i) : i;
             }
 
             previous = input;
@@ -222,7 +224,7 @@ internal static partial class Utf8Validation
 
         // The rest through a masked load: AVX-512 loads none of the masked-off bytes, so none past the span.
         Vector512<byte> last = MaskedLoad512(ref Unsafe.Add(ref origin, i), length - i);
-        return Errors512(last, previous) == Vector512<byte>.Zero ? -1 : Locate(source, start, i);
+        return IsAscii(last | previous) || Errors512(last, previous) == Vector512<byte>.Zero ? -1 : exact ? Locate(source, i) : i;
     }
 
     /// <summary>The first <paramref name="count"/> bytes from <paramref name="source"/>, zeros after them; reads nothing else.</summary>
@@ -257,15 +259,25 @@ internal static partial class Utf8Validation
         return Vector512.Create(half, half);
     }
 
+    // A block of ASCII after a block of ASCII needs no more checking: no sequence can start, end or be cut off in it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsAscii(Vector128<byte> value) => (value & Vector128.Create((byte)0x80)) == Vector128<byte>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsAscii(Vector256<byte> value) => (value & Vector256.Create((byte)0x80)) == Vector256<byte>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsAscii(Vector512<byte> value) => (value & Vector512.Create((byte)0x80)) == Vector512<byte>.Zero;
+
     /// <summary>
-    /// The exact index after a vector block at <paramref name="block"/> found an error. Everything from
-    /// <paramref name="start"/> to the block is well formed, but for a last sequence the block may complete; the scalar
-    /// loop starts at that sequence's lead (a lead within the last three bytes), or at the block.
+    /// The exact index after a vector block at <paramref name="block"/> found an error. Everything before the block is
+    /// well formed, but for a last sequence the block may complete; the scalar loop starts at that sequence's lead (a
+    /// lead within the last three bytes), or at the block.
     /// </summary>
-    private static int Locate(ReadOnlySpan<byte> source, int start, int block)
+    private static int Locate(ReadOnlySpan<byte> source, int block)
     {
         int from = block;
-        for (int back = 1; back <= 3 && block - back >= start; back++)
+        for (int back = 1; back <= 3 && block - back >= 0; back++)
         {
             byte b = source[block - back];
             if ((b & 0xC0) != 0x80)

@@ -2,6 +2,9 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+#if NET8_0_OR_GREATER
+using System.Runtime.Intrinsics;
+#endif
 
 namespace WebSockets.CloseStatus.Internal;
 
@@ -21,32 +24,31 @@ internal static partial class Utf8Validation
 
     /// <summary>Tests whether <paramref name="source"/> is well-formed UTF-8.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsValid(ReadOnlySpan<byte> source) => IndexOfInvalid(source) < 0;
+    public static bool IsValid(ReadOnlySpan<byte> source) => Find(source, exact: false) < 0;
 
     /// <summary>Gets the index of the first byte of the first ill-formed sequence, or -1 if <paramref name="source"/> is well formed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int IndexOfInvalid(ReadOnlySpan<byte> source) => Find(source, exact: true);
+
+    /// <summary>
+    /// -1 if <paramref name="source"/> is well formed; otherwise the index of its first error if <paramref name="exact"/>,
+    /// else an index at or before it (a verdict needs no index: the vector paths then skip the scalar loop's search).
+    /// </summary>
     /// <remarks>
-    /// On .NET, a reason of 16 bytes or more skips its ASCII prefix with the runtime's vectorized search and checks the
-    /// rest on the widest vector path the CPU has; shorter ones, and the netstandard2.0 build, take the scalar loop.
+    /// On .NET, a reason of 16 bytes or more takes the widest vector path it fills, which passes over ASCII blocks with
+    /// one test each; shorter ones, and the netstandard2.0 build, take the scalar loop.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int IndexOfInvalid(ReadOnlySpan<byte> source)
+    private static int Find(ReadOnlySpan<byte> source, bool exact)
     {
 #if NET8_0_OR_GREATER
-        if (source.Length < 16)
+        if (source.Length >= Vector128<byte>.Count && TryIndexOfInvalidVector(source, exact, out int index))
         {
-            return IndexOfInvalid(source, 0); // a few bytes: the scalar loop alone
+            return index;
         }
-
-        // An ASCII byte is a whole scalar, so no sequence spans it: only the bytes from the first non-ASCII one on need checking.
-        int firstNonAscii = source.IndexOfAnyExceptInRange((byte)0x00, (byte)0x7F);
-        if (firstNonAscii < 0)
-        {
-            return -1;
-        }
-
-        return TryIndexOfInvalidVector(source, firstNonAscii, out int index) ? index : IndexOfInvalid(source, firstNonAscii);
 #else
-        return IndexOfInvalid(source, 0);
+        _ = exact; // the scalar loop's index is always exact
 #endif
+        return IndexOfInvalid(source, 0);
     }
 }
