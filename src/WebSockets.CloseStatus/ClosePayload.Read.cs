@@ -99,8 +99,9 @@ public static partial class ClosePayload
             return ClosePayloadError.InvalidStatus;
         }
 
+        // Most closes carry a code alone: an empty reason needs no validator call.
         ReadOnlySpan<byte> reason = source.Slice(StatusLength);
-        if (!Utf8Validation.IsValid(reason))
+        if (!reason.IsEmpty && !Utf8Validation.IsValid(reason))
         {
             return ClosePayloadError.InvalidUtf8;
         }

@@ -34,7 +34,7 @@ public static class Utf8Exhaustive
             payload[0] = 0x03;
             payload[1] = 0xE8;
             payload.AsSpan(2).Fill((byte)'a');
-            payload[2] = 0xC3; // a 2-byte scalar first, so the vector blocks start at the reason's first byte
+            payload[2] = 0xC3; // a 2-byte scalar first: the blocks before the sequence are not ASCII
             payload[3] = 0xA9;
             foreach (int offset in new[] { 14, 30, 62 })
             {

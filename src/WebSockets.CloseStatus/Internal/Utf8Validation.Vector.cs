@@ -14,8 +14,8 @@ namespace WebSockets.CloseStatus.Internal;
 /// Byte" (Software: Practice and Experience, 2021), as simdjson and simdutf use it. Three 16-entry tables, indexed by
 /// the high and low nibbles of each byte's predecessor and the high nibble of the byte, say which errors the pair could
 /// be; their AND is the errors it is. A byte two or three after a 3- or 4-byte lead must be a continuation, which the
-/// pair tables cannot see: that check is separate. A block with an error hands over to the scalar loop, which finds
-/// the exact index. Every path reads only inside the span: the rest after the last whole block is the end of the span, shuffled.
+/// pair tables cannot see: that check is separate. A block with an error is the verdict; when the caller needs the
+/// exact index, the scalar loop finds it. Every path reads only inside the span: the rest after the last whole block is the end of the span, shuffled.
 /// </summary>
 internal static partial class Utf8Validation
 {
