@@ -47,22 +47,37 @@ internal static partial class Utf8Validation
     private const byte ThirdMask = 0xE0 - 0x80; // only 111_____ keeps its high bit after this saturating subtraction
     private const byte FourthMask = 0xF0 - 0x80; // only 1111____ does
 
+    // The tables are constants the JIT folds into each use; forced inline, because where its inlining budget ran out
+    // (in the last-block code of the 512- and 128-bit paths) a getter call made it spill every vector around the call.
+
     // Indexed by the high nibble of the first byte of a pair.
-    private static Vector128<byte> Byte1High => Vector128.Create(
-        TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong,
-        TwoConts, TwoConts, TwoConts, TwoConts,
-        Lead2Overlong, TooShort, Lead3, Lead4);
+    private static Vector128<byte> Byte1High
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.Create(
+            TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong, TooLong,
+            TwoConts, TwoConts, TwoConts, TwoConts,
+            Lead2Overlong, TooShort, Lead3, Lead4);
+    }
 
     // Indexed by the low nibble of the first byte of a pair.
-    private static Vector128<byte> Byte1Low => Vector128.Create(
-        Low0, Low1, Carry, Carry, Low4, Low5Up, Low5Up, Low5Up,
-        Low5Up, Low5Up, Low5Up, Low5Up, Low5Up, LowD, Low5Up, Low5Up);
+    private static Vector128<byte> Byte1Low
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.Create(
+            Low0, Low1, Carry, Carry, Low4, Low5Up, Low5Up, Low5Up,
+            Low5Up, Low5Up, Low5Up, Low5Up, Low5Up, LowD, Low5Up, Low5Up);
+    }
 
     // Indexed by the high nibble of the second byte of a pair.
-    private static Vector128<byte> Byte2High => Vector128.Create(
-        TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort,
-        Second8, Second9, SecondAB, SecondAB,
-        TooShort, TooShort, TooShort, TooShort);
+    private static Vector128<byte> Byte2High
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector128.Create(
+            TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort, TooShort,
+            Second8, Second9, SecondAB, SecondAB,
+            TooShort, TooShort, TooShort, TooShort);
+    }
 
     /// <summary>The widest path this runtime supports: 512 (AVX-512BW), 256 (AVX2), 128 (SSSE3 or Arm64 AdvSimd), or 0.</summary>
     private static int HardwareVectorBits =>
