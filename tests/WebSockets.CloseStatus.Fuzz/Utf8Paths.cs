@@ -1,9 +1,6 @@
 using System;
 using System.Diagnostics;
 using System.Linq;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 using System.Text;
 using System.Text.Unicode;
 using System.Threading;
@@ -16,7 +13,7 @@ namespace WebSockets.CloseStatus.Fuzz;
 /// and runs it under QEMU, so the AdvSimd branch of the 128-bit path runs (the test suite runs on x64 only). Through
 /// ClosePayload.Read's verdict against the runtime's Utf8.IsValid: every 1- and 2-byte sequence and all 2^24 3-byte ones
 /// on and across the 16-byte block boundary, 4-byte sequences of the values that decide Table 3-7, and mutated reasons
-/// in several scripts. A few minutes under emulation; seconds natively.
+/// in several scripts. About half a minute under emulation, a few seconds natively.
 /// </summary>
 public static class Utf8Paths
 {
@@ -43,11 +40,7 @@ public static class Utf8Paths
 
     public static int Run()
     {
-        string path = Vector512.IsHardwareAccelerated && Avx512BW.IsSupported ? "512-bit"
-            : Avx2.IsSupported ? "256-bit"
-            : Ssse3.IsSupported ? "128-bit (SSSE3)"
-            : AdvSimd.Arm64.IsSupported ? "128-bit (Arm64 AdvSimd)"
-            : "scalar";
+        string path = ValidatorPath.Describe();
         Console.WriteLine($"utf8-paths: {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, this runtime gives the {path} path");
         var stopwatch = Stopwatch.StartNew();
 
