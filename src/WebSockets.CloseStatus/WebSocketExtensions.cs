@@ -7,7 +7,7 @@ using WebSockets.CloseStatus.Internal;
 namespace WebSockets.CloseStatus;
 
 /// <summary>Closes a <see cref="WebSocket"/> of System.Net (<c>ClientWebSocket</c>, ASP.NET Core's) with this library's statuses, and reads its close status as RFC 6455 defines it.</summary>
-public static class WebSocketExtensions
+public static partial class WebSocketExtensions
 {
     /// <summary>Starts the closing handshake and waits for it to finish: <see cref="WebSocket.CloseAsync"/> with this library's status.</summary>
     /// <param name="webSocket">The socket to close.</param>
@@ -94,7 +94,7 @@ public static class WebSocketExtensions
     }
 
     // Checks what System.Net does not (sendable codes, lone surrogates) and cuts the reason if asked, before any I/O.
-    private static string? PrepareClose(WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, CloseReasonTruncation truncation)
+    private static string? PrepareClose(WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, CloseReasonTruncation truncation, bool record = true)
     {
         if (webSocket is null)
         {
@@ -111,6 +111,15 @@ public static class WebSocketExtensions
             ThrowHelper.ThrowUnsendableStatus(closeStatus, nameof(closeStatus));
         }
 
-        return statusDescription is null ? null : ClosePayload.TruncateReason(statusDescription, truncation, nameof(statusDescription));
+        string? reason = statusDescription is null ? null : ClosePayload.TruncateReason(statusDescription, truncation, nameof(statusDescription));
+
+        // Only Open and CloseReceived let System.Net send a close; what goes out then is what a result reports later.
+        WebSocketState state = webSocket.State;
+        if (record && state is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            SentCloses.Record(webSocket, closeStatus, state == WebSocketState.Open ? CloseInitiator.Local : CloseInitiator.Remote);
+        }
+
+        return reason;
     }
 }

@@ -102,6 +102,18 @@ internal static class ThrowHelper
             Format("The destination has {0} bytes, too few for this close frame; {1} bytes (CloseFrame.MaxLength) always suffice.", length, CloseFrame.MaxLength),
             paramName);
 
+    [DoesNotReturn]
+    public static void ThrowCloseTimeout(TimeSpan value, string paramName) =>
+        throw new ArgumentOutOfRangeException(
+            paramName,
+            value,
+            Format("The close timeout must be positive and at most Int32.MaxValue milliseconds (an infinite wait is what a bounded close prevents); it was {0} ms.", value.TotalMilliseconds));
+
+    [DoesNotReturn]
+    public static void ThrowNotEnded(System.Net.WebSockets.WebSocketState state) =>
+        throw new InvalidOperationException(
+            Format("The WebSocket is {0}: its connection has not ended, so there is no result yet. Close it with CloseGracefullyAsync, which returns one in every state.", state));
+
     private static string Format(string format, params object[] args) =>
         string.Format(CultureInfo.InvariantCulture, format, args);
 }

@@ -1,0 +1,91 @@
+using System;
+using System.Globalization;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace WebSockets.CloseStatus;
+
+/// <summary>How a System.Net <see cref="WebSocket"/> connection ended: the connection close code of RFC 6455 §7.1.5, the reason, whether the close was clean, and who started it.</summary>
+/// <remarks>
+/// System.Net reports a close frame without a status code as 1000 (<see cref="WebSocketCloseStatus.NormalClosure"/>),
+/// where RFC 6455 §7.1.5 says 1005 (<see cref="WebSocketCloseStatus.Empty"/>), and gives no way to tell the two
+/// apart; <see cref="CloseStatus"/> carries that limit. Read close frames with <see cref="CloseFrame"/> or drive
+/// <see cref="CloseHandshake"/> where the difference matters.
+/// </remarks>
+public sealed class WebSocketCloseResult
+{
+    internal WebSocketCloseResult(
+        WebSocketCloseStatus closeStatus,
+        string closeStatusDescription,
+        bool wasClean,
+        CloseInitiator? initiator,
+        bool timedOut,
+        bool aborted,
+        WebSocketCloseStatus? sentStatus,
+        Exception? exception)
+    {
+        CloseStatus = closeStatus;
+        CloseStatusDescription = closeStatusDescription;
+        WasClean = wasClean;
+        Initiator = initiator;
+        TimedOut = timedOut;
+        Aborted = aborted;
+        SentStatus = sentStatus;
+        Exception = exception;
+    }
+
+    /// <summary>Gets the connection close code (RFC 6455 §7.1.5): the status of the peer's close frame, or <see cref="WebSocketCloseStatus.AbnormalClosure"/> (1006) when none arrived.</summary>
+    public WebSocketCloseStatus CloseStatus { get; }
+
+    /// <summary>Gets the reason of the peer's close frame (§7.1.6); empty when it had none or none arrived.</summary>
+    public string CloseStatusDescription { get; }
+
+    /// <summary>Gets whether the connection closed cleanly: close frames went both ways and the connection was not aborted (§7.1.4, §7.1.7).</summary>
+    public bool WasClean { get; }
+
+    /// <summary>Gets who started closing: <see cref="CloseInitiator.Local"/> (this endpoint's close frame went first), <see cref="CloseInitiator.Remote"/> (the peer's arrived first), <see cref="CloseInitiator.None"/> (neither was sent: the connection just ended); <see langword="null"/> when System.Net's own close methods closed it, whose order this library did not see.</summary>
+    public CloseInitiator? Initiator { get; }
+
+    /// <summary>Gets whether the connection ended because a peer did not answer in time: the close's timeout passed, or System.Net's keep-alive timeout aborted the connection.</summary>
+    public bool TimedOut { get; }
+
+    /// <summary>Gets whether the connection ended aborted (<see cref="WebSocketState.Aborted"/>) rather than by the closing handshake: after a timeout, a cancellation, or a failure such as a peer that dropped the connection.</summary>
+    public bool Aborted { get; }
+
+    /// <summary>Gets the status of the close frame this endpoint sent, or began to send, through this library; <see langword="null"/> when it sent none.</summary>
+    public WebSocketCloseStatus? SentStatus { get; }
+
+    /// <summary>Gets the exception that ended the connection, such as the <see cref="WebSocketException"/> of a peer that closed without completing the handshake; <see langword="null"/> when none did.</summary>
+    public Exception? Exception { get; }
+
+    /// <summary>Returns the result in one line, as a log wants it: the close code and reason, then how the connection ended.</summary>
+    /// <returns>For example <c>1001 Going Away "bye", clean, started by Local, sent 1000</c>.</returns>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(((int)CloseStatus).ToString(CultureInfo.InvariantCulture)).Append(' ').Append(CloseStatus.GetDescription());
+        if (CloseStatusDescription.Length != 0)
+        {
+            text.Append(" \"").Append(CloseStatusDescription).Append('"');
+        }
+
+        text.Append(WasClean ? ", clean" : ", not clean");
+        if (TimedOut)
+        {
+            text.Append(", timed out");
+        }
+
+        if (Aborted)
+        {
+            text.Append(", aborted");
+        }
+
+        text.Append(", started by ").Append(Initiator.HasValue ? Initiator.GetValueOrDefault().ToString() : "unknown");
+        if (SentStatus.HasValue)
+        {
+            text.Append(", sent ").Append(((int)SentStatus.GetValueOrDefault()).ToString(CultureInfo.InvariantCulture));
+        }
+
+        return text.ToString();
+    }
+}

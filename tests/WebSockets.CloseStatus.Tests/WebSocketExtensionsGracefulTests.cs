@@ -1,0 +1,736 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using FluentAssertions;
+using WebSockets.CloseStatus.Tests.TestData;
+using Xunit;
+using NetStatus = System.Net.WebSockets.WebSocketCloseStatus;
+using Status = WebSockets.CloseStatus.WebSocketCloseStatus;
+
+namespace WebSockets.CloseStatus.Tests;
+
+/// <summary>
+/// The bounded close on System.Net's WebSocket against real peers on 127.0.0.1: ASP.NET Core's Kestrel, .NET's
+/// <see cref="ClientWebSocket"/>, and <see cref="RawPeer"/>, a peer written from RFC 6455 that misbehaves on request.
+/// Each result is checked against what the peer itself saw (RFC 6455 §7.1.4–§7.1.7).
+/// </summary>
+public sealed class WebSocketExtensionsGracefulTests
+{
+    // What should happen soon is awaited this long at most; it bounds a broken test, it measures nothing.
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(20);
+
+    // The close timeout of the paths that must time out; the bound asserted on them is generous.
+    private static readonly TimeSpan s_shortTimeout = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan s_timeoutBound = TimeSpan.FromSeconds(10);
+
+    private static async Task<ClientWebSocket> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
+    {
+        var client = new ClientWebSocket();
+        client.Options.KeepAliveInterval = TimeSpan.Zero;
+        configure?.Invoke(client.Options);
+        using var timer = new CancellationTokenSource(s_patience);
+        await client.ConnectAsync(uri, timer.Token);
+        return client;
+    }
+
+    private static async Task<WebSocketReceiveResult> ReceiveCloseAsync(WebSocket webSocket)
+    {
+        byte[] buffer = new byte[256];
+        using var timer = new CancellationTokenSource(s_patience);
+        while (true)
+        {
+            WebSocketReceiveResult result = await webSocket.ReceiveAsync(buffer, timer.Token);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return result;
+            }
+        }
+    }
+
+    private static async Task<T> Within<T>(Task<T> task) => await task.WaitAsync(s_patience);
+
+    // ---- Kestrel and ClientWebSocket, both roles ----
+
+    [Fact]
+    public async Task ClientCloses_KestrelReplies_BothResultsAgreeWithWhatEachSideSent()
+    {
+        var serverResult = new TaskCompletionSource<WebSocketCloseResult>();
+        await using var server = await KestrelServer.StartAsync(async webSocket =>
+        {
+            WebSocketReceiveResult close = await ReceiveCloseAsync(webSocket);
+            close.CloseStatus.Should().Be(NetStatus.EndpointUnavailable);
+            serverResult.SetResult(await webSocket.CloseGracefullyAsync(Status.NormalClosure, "server ok", s_patience, CancellationToken.None));
+        });
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+
+        WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.EndpointUnavailable, "client leaving", s_patience, CancellationToken.None);
+        WebSocketCloseResult seen = await Within(serverResult.Task);
+
+        result.CloseStatus.Should().Be(Status.NormalClosure);
+        result.CloseStatusDescription.Should().Be("server ok");
+        result.WasClean.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.SentStatus.Should().Be(Status.EndpointUnavailable);
+        result.TimedOut.Should().BeFalse();
+        result.Aborted.Should().BeFalse();
+        result.Exception.Should().BeNull();
+        client.State.Should().Be(WebSocketState.Closed);
+
+        seen.CloseStatus.Should().Be(Status.EndpointUnavailable);
+        seen.CloseStatusDescription.Should().Be("client leaving");
+        seen.WasClean.Should().BeTrue();
+        seen.Initiator.Should().Be(CloseInitiator.Remote);
+        seen.SentStatus.Should().Be(Status.NormalClosure);
+    }
+
+    [Fact]
+    public async Task KestrelCloses_ClientReplies_BothResultsAgreeWithWhatEachSideSent()
+    {
+        var serverResult = new TaskCompletionSource<WebSocketCloseResult>();
+        await using var server = await KestrelServer.StartAsync(async webSocket =>
+            serverResult.SetResult(await webSocket.CloseGracefullyAsync(Status.PolicyViolation, "политика", s_patience, CancellationToken.None)));
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+
+        WebSocketReceiveResult close = await ReceiveCloseAsync(client);
+        WebSocketCloseResult result = await client.CloseGracefullyAsync(close.CloseStatus!.Value.ToCloseStatus(), close.CloseStatusDescription, s_patience, CancellationToken.None);
+        WebSocketCloseResult seen = await Within(serverResult.Task);
+
+        result.CloseStatus.Should().Be(Status.PolicyViolation);
+        result.CloseStatusDescription.Should().Be("политика");
+        result.WasClean.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Remote);
+        result.SentStatus.Should().Be(Status.PolicyViolation);
+
+        seen.CloseStatus.Should().Be(Status.PolicyViolation, "the client echoed the server's code");
+        seen.CloseStatusDescription.Should().Be("политика");
+        seen.WasClean.Should().BeTrue();
+        seen.Initiator.Should().Be(CloseInitiator.Local);
+        seen.SentStatus.Should().Be(Status.PolicyViolation);
+        seen.TimedOut.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task ReceiveLoopRunning_CloseFromAnotherTask_WaitsForTheLoopToTakeThePeersClose()
+    {
+        await using var server = await KestrelServer.StartAsync(async webSocket =>
+        {
+            WebSocketReceiveResult close = await ReceiveCloseAsync(webSocket);
+            await webSocket.CloseOutputAsync(close.CloseStatus!.Value, "echo", CancellationToken.None);
+        });
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+        Task<WebSocketReceiveResult> loop = ReceiveCloseAsync(client);
+        await Task.Delay(50);
+
+        WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.ServiceRestart, "restart", s_patience, CancellationToken.None);
+
+        (await Within(loop)).CloseStatus.Should().Be((NetStatus)1012, "the loop received the echo");
+        result.CloseStatus.Should().Be(Status.ServiceRestart);
+        result.CloseStatusDescription.Should().Be("echo");
+        result.WasClean.Should().BeTrue();
+        result.TimedOut.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Kestrel_ClientNeverAnswers_TimesOutWithin_AbnormalClosure_NotClean()
+    {
+        var serverResult = new TaskCompletionSource<WebSocketCloseResult>();
+        var elapsed = new TaskCompletionSource<TimeSpan>();
+        await using var server = await KestrelServer.StartAsync(async webSocket =>
+        {
+            var clock = Stopwatch.StartNew();
+            WebSocketCloseResult r = await webSocket.CloseGracefullyAsync(Status.TryAgainLater, "busy", s_shortTimeout, CancellationToken.None);
+            elapsed.SetResult(clock.Elapsed);
+            serverResult.SetResult(r);
+        });
+        using RawPeer peer = await RawPeer.ConnectAsync(server.Uri, CancellationToken.None);
+
+        RawPeer.Frame? close = await peer.ReadCloseAsync(s_patience);
+        WebSocketCloseResult result = await Within(serverResult.Task);
+
+        close!.CloseCode.Should().Be(1013);
+        close.CloseReason.Should().Be("busy");
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.WasClean.Should().BeFalse();
+        result.TimedOut.Should().BeTrue();
+        result.Aborted.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.SentStatus.Should().Be(Status.TryAgainLater);
+        (await elapsed.Task).Should().BeLessThan(s_timeoutBound);
+        (await peer.SeesConnectionEndAsync(s_patience)).Should().BeTrue("an aborted server drops TCP");
+    }
+
+    // ---- ClientWebSocket against a misbehaving peer ----
+
+    [Fact]
+    public async Task PeerAnswersAtOnce_Clean_WithThePeersCodeAndReason()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, "bye", s_patience, CancellationToken.None);
+
+        RawPeer.Frame? close = await peer.ReadCloseAsync(s_patience);
+        await peer.SendCloseAsync(4001, "see you");
+        peer.DropConnection(); // the server closes TCP after the handshake (§7.1.1)
+        WebSocketCloseResult result = await Within(closing);
+
+        close!.CloseCode.Should().Be(1000);
+        close.CloseReason.Should().Be("bye");
+        result.CloseStatus.Should().Be((Status)4001);
+        result.CloseStatusDescription.Should().Be("see you");
+        result.WasClean.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+    }
+
+    [Fact]
+    public async Task PeerNeverAnswers_TimesOutWithin_AbnormalClosure_NotClean_Aborted()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        var clock = Stopwatch.StartNew();
+
+        WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.EndpointUnavailable, "leaving", s_shortTimeout, CancellationToken.None);
+        TimeSpan took = clock.Elapsed;
+
+        took.Should().BeLessThan(s_timeoutBound);
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.CloseStatusDescription.Should().BeEmpty();
+        result.WasClean.Should().BeFalse();
+        result.TimedOut.Should().BeTrue();
+        result.Aborted.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.SentStatus.Should().Be(Status.EndpointUnavailable);
+        result.Exception.Should().BeNull();
+        client.State.Should().Be(WebSocketState.Aborted);
+        RawPeer.Frame? close = await peer.ReadCloseAsync(s_patience);
+        close!.CloseCode.Should().Be(1001, "the close frame went out before the wait");
+        (await peer.SeesConnectionEndAsync(s_patience)).Should().BeTrue("the abort closed TCP");
+    }
+
+    [Fact]
+    public async Task PeerDropsTcpWithoutCloseFrame_AbnormalClosure_NotClean_WithTheException()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None);
+
+        RawPeer.Frame? close = await peer.ReadCloseAsync(s_patience);
+        peer.DropConnection();
+        WebSocketCloseResult result = await Within(closing);
+
+        close!.CloseCode.Should().Be(1000);
+        close.Payload.Should().HaveCount(2, "no reason was given");
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.WasClean.Should().BeFalse();
+        result.TimedOut.Should().BeFalse();
+        result.Aborted.Should().BeTrue();
+        result.Exception.Should().BeOfType<WebSocketException>();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+    }
+
+    [Fact]
+    public async Task PeerSendsDataAfterOurClose_HandedToTheCallback_ThenClean()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        var data = new List<(WebSocketMessageType Type, string Text, bool End)>();
+        var options = new WebSocketCloseOptions
+        {
+            Timeout = s_patience,
+            DataReceived = (type, bytes, end) => data.Add((type, Encoding.UTF8.GetString(bytes.Span), end)),
+        };
+        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, "done", options, CancellationToken.None);
+
+        await peer.ReadCloseAsync(s_patience);
+        await peer.SendTextAsync("late");
+        await peer.SendFrameAsync(0x2, Encoding.UTF8.GetBytes("later"));
+        await peer.SendFrameAsync(0x1, Encoding.UTF8.GetBytes(new string('x', 5000)));
+        await peer.SendCloseAsync(1000, "flushed");
+        peer.DropConnection();
+        WebSocketCloseResult result = await Within(closing);
+
+        data.Should().HaveCountGreaterThanOrEqualTo(4, "a 5000-byte message takes two 4096-byte receives");
+        data.Take(2).Should().Equal((WebSocketMessageType.Text, "late", true), (WebSocketMessageType.Binary, "later", true));
+        string.Concat(data.Skip(2).Select(d => d.Text)).Should().Be(new string('x', 5000));
+        data.Last().End.Should().BeTrue();
+        result.CloseStatus.Should().Be(Status.NormalClosure);
+        result.CloseStatusDescription.Should().Be("flushed");
+        result.WasClean.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task PeerSendsDataAfterOurClose_NoCallback_Discarded_ThenClean()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, "done", new WebSocketCloseOptions(), CancellationToken.None);
+
+        await peer.ReadCloseAsync(s_patience);
+        await peer.SendTextAsync("late");
+        await peer.SendCloseAsync(1000, string.Empty);
+        peer.DropConnection();
+        WebSocketCloseResult result = await Within(closing);
+
+        result.CloseStatus.Should().Be(Status.NormalClosure);
+        result.WasClean.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task CallbackThrows_ItsExceptionComesOut_AndTheConnectionIsAborted()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        var options = new WebSocketCloseOptions { DataReceived = (_, _, _) => throw new InvalidOperationException("the caller's bug") };
+        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, null, options, CancellationToken.None);
+
+        await peer.ReadCloseAsync(s_patience);
+        await peer.SendTextAsync("late");
+
+        await FluentActions.Awaiting(() => Within(closing)).Should().ThrowAsync<InvalidOperationException>().WithMessage("the caller's bug");
+        client.State.Should().Be(WebSocketState.Aborted);
+        client.GetCloseResult().Aborted.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task PeerClosesFirstWhileWeSend_BothClosesCross_Clean_WithThePeersCode()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+
+        await peer.SendCloseAsync(1001, "server going away");
+        await client.SendAsync(new byte[10_000], WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+        WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.NormalClosure, "client done", s_patience, CancellationToken.None);
+
+        result.CloseStatus.Should().Be(Status.EndpointUnavailable);
+        result.CloseStatusDescription.Should().Be("server going away");
+        result.WasClean.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Local, "each side's close went out before it read the other's (a simultaneous close)");
+        RawPeer.Frame? close = await peer.ReadCloseAsync(s_patience);
+        close!.CloseCode.Should().Be(1000);
+        close.CloseReason.Should().Be("client done");
+    }
+
+    [Fact]
+    public async Task PeerClosedFirst_ReceiveLoopSawIt_TheCloseReplies_RemoteStarted()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+
+        await peer.SendCloseAsync(4000, "app closing");
+        await ReceiveCloseAsync(client);
+        client.State.Should().Be(WebSocketState.CloseReceived);
+        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None);
+        RawPeer.Frame? reply = await peer.ReadCloseAsync(s_patience);
+        peer.DropConnection();
+        WebSocketCloseResult result = await Within(closing);
+
+        reply!.CloseCode.Should().Be(1000);
+        result.CloseStatus.Should().Be((Status)4000);
+        result.CloseStatusDescription.Should().Be("app closing");
+        result.WasClean.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Remote);
+        result.SentStatus.Should().Be(Status.NormalClosure);
+        client.GetCloseResult().Should().BeEquivalentTo(result, "the socket remembers what this library sent");
+    }
+
+    [Fact]
+    public async Task PeerDropsTcp_ReceiveLoopCatches_GetCloseResult_AbnormalClosure_NoneStarted()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        peer.DropConnection();
+
+        WebSocketException thrown = (await FluentActions.Awaiting(() => ReceiveCloseAsync(client)).Should().ThrowAsync<WebSocketException>()).Which;
+        WebSocketCloseResult result = client.GetCloseResult(thrown);
+
+        thrown.Message.Should().Contain("without completing the close handshake", "this is what System.Net throws for it");
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.WasClean.Should().BeFalse();
+        result.Initiator.Should().Be(CloseInitiator.None);
+        result.Aborted.Should().BeTrue();
+        result.TimedOut.Should().BeFalse();
+        result.SentStatus.Should().BeNull();
+        result.Exception.Should().BeSameAs(thrown);
+    }
+
+    [Fact]
+    public async Task KeepAliveTimeout_ReceiveLoopCatches_GetCloseResult_TimedOut_AbnormalClosure()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener), options =>
+        {
+            options.KeepAliveInterval = TimeSpan.FromMilliseconds(100);
+            options.KeepAliveTimeout = TimeSpan.FromMilliseconds(300);
+        });
+        using RawPeer peer = await accept;
+
+        // The peer reads the pings and never answers them.
+        Task<RawPeer.Frame?> reading = peer.ReadCloseAsync(s_patience);
+        Exception thrown = (await FluentActions.Awaiting(() => ReceiveCloseAsync(client)).Should().ThrowAsync<Exception>()).Which;
+        WebSocketCloseResult result = client.GetCloseResult(thrown);
+
+        client.CloseStatus.Should().BeNull("System.Net reports no close status for a keep-alive timeout");
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.TimedOut.Should().BeTrue();
+        result.Aborted.Should().BeTrue();
+        result.WasClean.Should().BeFalse();
+        result.Initiator.Should().Be(CloseInitiator.None);
+        peer.Received.Should().Contain(f => f.Opcode == 0x9, "the client pinged");
+        await reading;
+    }
+
+    [Fact]
+    public async Task CancelledBefore_Throws_NothingSent_SocketStillOpen()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+
+        await FluentActions.Awaiting(() => client.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, new CancellationToken(canceled: true)))
+            .Should().ThrowAsync<OperationCanceledException>();
+
+        client.State.Should().Be(WebSocketState.Open);
+        (await peer.ReadFrameAsync(TimeSpan.FromMilliseconds(300))).Should().BeNull("no frame was sent");
+    }
+
+    [Fact]
+    public async Task CancelledDuring_Throws_AfterAborting_ResultSaysAborted()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        using var cancel = new CancellationTokenSource();
+        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, "bye", s_patience, cancel.Token);
+
+        RawPeer.Frame? close = await peer.ReadCloseAsync(s_patience);
+        cancel.Cancel();
+
+        (await FluentActions.Awaiting(() => Within(closing)).Should().ThrowAsync<OperationCanceledException>()).Which.CancellationToken.Should().Be(cancel.Token);
+        close!.CloseCode.Should().Be(1000);
+        client.State.Should().Be(WebSocketState.Aborted);
+        WebSocketCloseResult result = client.GetCloseResult();
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.Aborted.Should().BeTrue();
+        result.TimedOut.Should().BeFalse();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.SentStatus.Should().Be(Status.NormalClosure);
+        (await peer.SeesConnectionEndAsync(s_patience)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ReasonTooLong_TruncatedAsAsked_ThePeerSeesTheCut()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        string reason = string.Concat(Enumerable.Repeat("ошибка ", 20)); // 260 bytes in UTF-8
+        var options = new WebSocketCloseOptions { Timeout = s_shortTimeout, Truncation = CloseReasonTruncation.TruncateWithEllipsis };
+
+        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.InternalServerError, reason, options, CancellationToken.None);
+        RawPeer.Frame? close = await peer.ReadCloseAsync(s_patience);
+        await Within(closing);
+
+        byte[] sent = close!.Payload[2..];
+        sent.Length.Should().BeLessThanOrEqualTo(123);
+        Encoding.UTF8.GetString(sent).Should().EndWith("…");
+        reason.Should().StartWith(Encoding.UTF8.GetString(sent).TrimEnd('…'));
+    }
+
+    // ---- every state ----
+
+    [Fact]
+    public async Task AlreadyClosed_NoIO_TheSameResultAgain()
+    {
+        await using var server = await KestrelServer.StartAsync(async webSocket =>
+        {
+            await ReceiveCloseAsync(webSocket);
+            await webSocket.CloseOutputAsync(NetStatus.NormalClosure, "ok", CancellationToken.None);
+        });
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+        WebSocketCloseResult first = await client.CloseGracefullyAsync(Status.NormalClosure, "one", s_patience, CancellationToken.None);
+
+        WebSocketCloseResult again = await client.CloseGracefullyAsync(Status.EndpointUnavailable, "two", s_patience, CancellationToken.None);
+
+        again.Should().BeEquivalentTo(first);
+        again.SentStatus.Should().Be(Status.NormalClosure, "nothing more was sent");
+    }
+
+    [Fact]
+    public async Task SystemNetsCloseOutputThenTheReply_CloseAfter_NoIO_Clean()
+    {
+        // dotnet/corefx#9985: CloseOutputAsync, then the reply arrives in a receive loop, then CloseAsync throws.
+        await using var server = await KestrelServer.StartAsync(async webSocket =>
+        {
+            await ReceiveCloseAsync(webSocket);
+            await webSocket.CloseOutputAsync(NetStatus.NormalClosure, "ok", CancellationToken.None);
+        });
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+        await client.CloseOutputAsync(NetStatus.NormalClosure, "bye", CancellationToken.None);
+        await ReceiveCloseAsync(client);
+        client.State.Should().Be(WebSocketState.Closed);
+
+        WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.NormalClosure, "bye", s_patience, CancellationToken.None);
+
+        result.WasClean.Should().BeTrue();
+        result.CloseStatus.Should().Be(Status.NormalClosure);
+        result.CloseStatusDescription.Should().Be("ok");
+        result.Initiator.Should().BeNull("System.Net's own close sent first, and the order is not known here");
+        result.SentStatus.Should().BeNull();
+        result.ToString().Should().Be("1000 Normal Closure \"ok\", clean, started by unknown");
+    }
+
+    [Fact]
+    public async Task SystemNetsCloseOutput_ThenTheBoundedClose_OnlyDrains_LocalStarted()
+    {
+        var serverSaw = new TaskCompletionSource<WebSocketReceiveResult>();
+        await using var server = await KestrelServer.StartAsync(async webSocket =>
+        {
+            WebSocketReceiveResult close = await ReceiveCloseAsync(webSocket);
+            serverSaw.SetResult(close);
+            await webSocket.CloseOutputAsync(NetStatus.NormalClosure, "ok", CancellationToken.None);
+        });
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+        await client.CloseOutputAsync(NetStatus.EndpointUnavailable, "first", CancellationToken.None);
+
+        WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.NormalClosure, "second", s_patience, CancellationToken.None);
+
+        (await Within(serverSaw.Task)).CloseStatusDescription.Should().Be("first", "one close frame went out, the first");
+        result.WasClean.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.SentStatus.Should().BeNull("System.Net's own method sent it");
+    }
+
+    [Fact]
+    public async Task OursCloseOutput_ThenTheLoopTakesTheReply_GetCloseResult_RemembersWhatWasSent()
+    {
+        await using var server = await KestrelServer.StartAsync(async webSocket =>
+        {
+            await ReceiveCloseAsync(webSocket);
+            await webSocket.CloseOutputAsync(NetStatus.NormalClosure, "ok", CancellationToken.None);
+        });
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+        await client.CloseOutputAsync(Status.ServiceRestart, "restart", CancellationToken.None);
+        await ReceiveCloseAsync(client);
+
+        WebSocketCloseResult result = client.GetCloseResult();
+
+        result.WasClean.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.SentStatus.Should().Be(Status.ServiceRestart);
+        result.CloseStatusDescription.Should().Be("ok");
+    }
+
+    [Fact]
+    public async Task Aborted_NoIO_AbnormalClosure()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        client.Abort();
+
+        WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None);
+
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.Aborted.Should().BeTrue();
+        result.WasClean.Should().BeFalse();
+        result.Initiator.Should().Be(CloseInitiator.None);
+        (await peer.ReadFrameAsync(TimeSpan.FromMilliseconds(300))).Should().BeNull("no close frame was sent");
+    }
+
+    [Fact]
+    public async Task NeverConnected_NoIO_EndsTheSocket_AbnormalClosure()
+    {
+        using var client = new ClientWebSocket();
+
+        WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None);
+
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.Aborted.Should().BeTrue();
+        result.WasClean.Should().BeFalse();
+        result.Initiator.Should().Be(CloseInitiator.None);
+        client.State.Should().NotBe(WebSocketState.None, "the socket was ended and cannot connect any more");
+    }
+
+    [Fact]
+    public async Task DisposedWithoutClose_GetCloseResult_AbnormalClosure_NotClean()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        client.Dispose();
+
+        WebSocketCloseResult result = client.GetCloseResult();
+
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.WasClean.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task WebSocketStream_DataThenTheBoundedClose_ThePeerSeesBoth()
+    {
+        var serverSaw = new TaskCompletionSource<(string Data, WebSocketReceiveResult Close)>();
+        await using var server = await KestrelServer.StartAsync(async webSocket =>
+        {
+            byte[] buffer = new byte[256];
+            var text = new StringBuilder();
+            while (true)
+            {
+                WebSocketReceiveResult r = await webSocket.ReceiveAsync(buffer, CancellationToken.None);
+                if (r.MessageType == WebSocketMessageType.Close)
+                {
+                    serverSaw.SetResult((text.ToString(), r));
+                    await webSocket.CloseOutputAsync(NetStatus.NormalClosure, "got it", CancellationToken.None);
+                    return;
+                }
+
+                text.Append(Encoding.UTF8.GetString(buffer, 0, r.Count));
+            }
+        });
+        ClientWebSocket client = await ConnectAsync(server.Uri);
+        WebSocketCloseResult result;
+        using (var stream = WebSocketStream.Create(client, WebSocketMessageType.Text, ownsWebSocket: true))
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes("streamed"));
+            result = await stream.WebSocket.CloseGracefullyAsync(Status.EndpointUnavailable, "stream done", s_patience, CancellationToken.None);
+        }
+
+        var (data, close) = await Within(serverSaw.Task);
+        data.Should().Be("streamed");
+        close.CloseStatus.Should().Be(NetStatus.EndpointUnavailable);
+        close.CloseStatusDescription.Should().Be("stream done", "not the 1000 without a reason that WebSocketStream sends on its own");
+        result.WasClean.Should().BeTrue();
+        result.CloseStatusDescription.Should().Be("got it");
+        result.SentStatus.Should().Be(Status.EndpointUnavailable);
+    }
+
+    [Fact]
+    public async Task GetCloseResult_OnAnOpenSocket_ThrowsNamingTheState()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+
+        FluentActions.Invoking(() => client.GetCloseResult()).Should().Throw<InvalidOperationException>()
+            .WithMessage("The WebSocket is Open: its connection has not ended*CloseGracefullyAsync*");
+    }
+
+    // ---- caller mistakes throw before any I/O ----
+
+    [Fact]
+    public void CallerMistakes_ThrowArgumentExceptionsWithTheNumbers()
+    {
+        using var client = new ClientWebSocket();
+        var options = new WebSocketCloseOptions();
+
+        FluentActions.Invoking(() => { _ = WebSocketExtensions.CloseGracefullyAsync(null!, Status.NormalClosure, null, s_patience, default); })
+            .Should().Throw<ArgumentNullException>().WithParameterName("webSocket");
+        FluentActions.Invoking(() => { _ = WebSocketExtensions.CloseGracefullyAsync(null!, Status.NormalClosure, null, options, default); })
+            .Should().Throw<ArgumentNullException>().WithParameterName("webSocket");
+        FluentActions.Invoking(() => { _ = client.CloseGracefullyAsync(Status.NormalClosure, null, (WebSocketCloseOptions)null!, default); })
+            .Should().Throw<ArgumentNullException>().WithParameterName("options");
+        FluentActions.Invoking(() => { _ = client.CloseGracefullyAsync(Status.Empty, null, s_patience, default); })
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("closeStatus").WithMessage("*1005*System.Net*");
+        FluentActions.Invoking(() => { _ = client.CloseGracefullyAsync(Status.AbnormalClosure, null, options, default); })
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("closeStatus").WithMessage("1006*");
+        FluentActions.Invoking(() => { _ = client.CloseGracefullyAsync(Status.NormalClosure, new string('a', 124), s_patience, default); })
+            .Should().Throw<ArgumentException>().WithParameterName("statusDescription").WithMessage("*124 bytes*");
+        FluentActions.Invoking(() => { _ = client.CloseGracefullyAsync(Status.NormalClosure, null, TimeSpan.Zero, default); })
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("timeout").WithMessage("*it was 0 ms*");
+        FluentActions.Invoking(() => { _ = client.CloseGracefullyAsync(Status.NormalClosure, null, Timeout.InfiniteTimeSpan, default); })
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("timeout").WithMessage("*it was -1 ms*");
+        FluentActions.Invoking(() => { _ = client.CloseGracefullyAsync(Status.NormalClosure, null, TimeSpan.FromMilliseconds(int.MaxValue + 1.0), default); })
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("timeout").WithMessage("*2147483648 ms*");
+        FluentActions.Invoking(() => WebSocketExtensions.GetCloseResult(null!))
+            .Should().Throw<ArgumentNullException>().WithParameterName("webSocket");
+        client.State.Should().Be(WebSocketState.None, "a mistake changes nothing");
+    }
+
+    [Fact]
+    public void Options_Defaults_AndTheirEdges()
+    {
+        var options = new WebSocketCloseOptions();
+
+        options.Timeout.Should().Be(TimeSpan.FromSeconds(5)).And.Be(WebSocketCloseOptions.DefaultTimeout);
+        options.Truncation.Should().Be(CloseReasonTruncation.None);
+        options.DataReceived.Should().BeNull();
+
+        options.Timeout = TimeSpan.FromTicks(1);
+        options.Timeout.Should().Be(TimeSpan.FromTicks(1));
+        options.Timeout = TimeSpan.FromMilliseconds(int.MaxValue);
+        options.Timeout.Should().Be(TimeSpan.FromMilliseconds(int.MaxValue));
+        FluentActions.Invoking(() => options.Timeout = TimeSpan.Zero).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*it was 0 ms*");
+        FluentActions.Invoking(() => options.Timeout = TimeSpan.FromMilliseconds(int.MaxValue + 1.0)).Should().Throw<ArgumentOutOfRangeException>();
+        options.Timeout.Should().Be(TimeSpan.FromMilliseconds(int.MaxValue), "a refused value changes nothing");
+
+        foreach (CloseReasonTruncation truncation in Enum.GetValues<CloseReasonTruncation>())
+        {
+            options.Truncation = truncation;
+            options.Truncation.Should().Be(truncation);
+        }
+
+        FluentActions.Invoking(() => options.Truncation = (CloseReasonTruncation)3).Should().Throw<ArgumentOutOfRangeException>().WithMessage("3 is not a defined*");
+        FluentActions.Invoking(() => options.Truncation = (CloseReasonTruncation)(-1)).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public async Task ToString_SaysTheCodeTheReasonAndHowItEnded()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, "bye", s_patience, CancellationToken.None);
+        await peer.ReadCloseAsync(s_patience);
+        await peer.SendCloseAsync(1001, "going");
+        peer.DropConnection();
+
+        (await Within(closing)).ToString().Should().Be("1001 Going Away \"going\", clean, started by Local, sent 1000");
+
+        using var never = new ClientWebSocket();
+        (await never.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, default)).ToString()
+            .Should().Be("1006 Abnormal Closure, not clean, aborted, started by None");
+    }
+
+    [Fact]
+    public async Task ToString_TimedOut()
+    {
+        using TcpListener listener = RawPeer.Listen();
+        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
+        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
+        using RawPeer peer = await accept;
+
+        (await client.CloseGracefullyAsync(Status.NormalClosure, null, s_shortTimeout, CancellationToken.None)).ToString()
+            .Should().Be("1006 Abnormal Closure, not clean, timed out, aborted, started by Local, sent 1000");
+    }
+}
