@@ -47,6 +47,11 @@ public sealed class WebSocketCloseResult
     public CloseInitiator? Initiator { get; }
 
     /// <summary>Gets whether the connection ended because a peer did not answer in time: the close's timeout passed, or System.Net's keep-alive timeout aborted the connection.</summary>
+    /// <remarks>
+    /// A keep-alive timeout is seen in the exception a receive throws for it: <c>ClientWebSocket</c>'s says so, but on
+    /// ASP.NET Core the receive fails with Kestrel's <c>ConnectionAbortedException</c>, which does not, so there the
+    /// result says only <see cref="Aborted"/>.
+    /// </remarks>
     public bool TimedOut { get; }
 
     /// <summary>Gets whether the connection ended aborted (<see cref="WebSocketState.Aborted"/>) rather than by the closing handshake: after a timeout, a cancellation, or a failure such as a peer that dropped the connection.</summary>

@@ -10,6 +10,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using FluentAssertions;
 using WebSockets.CloseStatus.Tests.TestData;
+using static WebSockets.CloseStatus.Tests.TestData.Connections;
 using Xunit;
 using NetStatus = System.Net.WebSockets.WebSocketCloseStatus;
 using Status = WebSockets.CloseStatus.WebSocketCloseStatus;
@@ -23,38 +24,11 @@ namespace WebSockets.CloseStatus.Tests;
 /// </summary>
 public sealed class WebSocketExtensionsGracefulTests
 {
-    // What should happen soon is awaited this long at most; it bounds a broken test, it measures nothing.
-    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_patience = Connections.Patience;
 
     // The close timeout of the paths that must time out; the bound asserted on them is generous.
     private static readonly TimeSpan s_shortTimeout = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan s_timeoutBound = TimeSpan.FromSeconds(10);
-
-    private static async Task<ClientWebSocket> ConnectAsync(Uri uri, Action<ClientWebSocketOptions>? configure = null)
-    {
-        var client = new ClientWebSocket();
-        client.Options.KeepAliveInterval = TimeSpan.Zero;
-        configure?.Invoke(client.Options);
-        using var timer = new CancellationTokenSource(s_patience);
-        await client.ConnectAsync(uri, timer.Token);
-        return client;
-    }
-
-    private static async Task<WebSocketReceiveResult> ReceiveCloseAsync(WebSocket webSocket)
-    {
-        byte[] buffer = new byte[256];
-        using var timer = new CancellationTokenSource(s_patience);
-        while (true)
-        {
-            WebSocketReceiveResult result = await webSocket.ReceiveAsync(buffer, timer.Token);
-            if (result.MessageType == WebSocketMessageType.Close)
-            {
-                return result;
-            }
-        }
-    }
-
-    private static async Task<T> Within<T>(Task<T> task) => await task.WaitAsync(s_patience);
 
     // ---- Kestrel and ClientWebSocket, both roles ----
 
@@ -166,15 +140,47 @@ public sealed class WebSocketExtensionsGracefulTests
         (await peer.SeesConnectionEndAsync(s_patience)).Should().BeTrue("an aborted server drops TCP");
     }
 
+    [Fact]
+    public async Task Kestrel_KeepAliveTimeout_ReceiveLoopCatches_GetCloseResult_Aborted_TheTimeoutItselfNotVisible()
+    {
+        var serverResult = new TaskCompletionSource<(WebSocketCloseResult Result, NetStatus? Reported)>();
+        await using var server = await KestrelServer.StartAsync(
+            async webSocket =>
+            {
+                try
+                {
+                    await ReceiveCloseAsync(webSocket);
+                }
+                catch (Exception e)
+                {
+                    serverResult.SetResult((webSocket.GetCloseResult(e), webSocket.CloseStatus));
+                }
+            },
+            keepAliveInterval: TimeSpan.FromMilliseconds(100),
+            keepAliveTimeout: TimeSpan.FromMilliseconds(300));
+        using RawPeer peer = await RawPeer.ConnectAsync(server.Uri, CancellationToken.None);
+        Task<RawPeer.Frame?> reading = peer.ReadCloseAsync(s_patience); // reads the pings, answers none
+
+        var (result, reported) = await Within(serverResult.Task);
+
+        reported.Should().BeNull("System.Net reports no close status for a keep-alive timeout");
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.Exception!.GetType().Name.Should().Be("ConnectionAbortedException", "on Kestrel the receive fails on the aborted connection");
+        result.TimedOut.Should().BeFalse("on Kestrel nothing in the exception says a keep-alive timeout aborted it (measured): a limit, documented");
+        result.Aborted.Should().BeTrue();
+        result.WasClean.Should().BeFalse();
+        result.Initiator.Should().Be(CloseInitiator.None);
+        await reading;
+        peer.Received.Should().Contain(f => f.Opcode == 0x9, "the server pinged");
+    }
+
     // ---- ClientWebSocket against a misbehaving peer ----
 
     [Fact]
     public async Task PeerAnswersAtOnce_Clean_WithThePeersCodeAndReason()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, "bye", s_patience, CancellationToken.None);
 
         RawPeer.Frame? close = await peer.ReadCloseAsync(s_patience);
@@ -193,10 +199,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task PeerNeverAnswers_TimesOutWithin_AbnormalClosure_NotClean_Aborted()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         var clock = Stopwatch.StartNew();
 
         WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.EndpointUnavailable, "leaving", s_shortTimeout, CancellationToken.None);
@@ -220,10 +224,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task PeerDropsTcpWithoutCloseFrame_AbnormalClosure_NotClean_WithTheException()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None);
 
         RawPeer.Frame? close = await peer.ReadCloseAsync(s_patience);
@@ -243,10 +245,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task PeerSendsDataAfterOurClose_HandedToTheCallback_ThenClean()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         var data = new List<(WebSocketMessageType Type, string Text, bool End)>();
         var options = new WebSocketCloseOptions
         {
@@ -275,10 +275,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task PeerSendsDataAfterOurClose_NoCallback_Discarded_ThenClean()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, "done", new WebSocketCloseOptions(), CancellationToken.None);
 
         await peer.ReadCloseAsync(s_patience);
@@ -294,10 +292,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task CallbackThrows_ItsExceptionComesOut_AndTheConnectionIsAborted()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         var options = new WebSocketCloseOptions { DataReceived = (_, _, _) => throw new InvalidOperationException("the caller's bug") };
         Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, null, options, CancellationToken.None);
 
@@ -312,10 +308,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task PeerClosesFirstWhileWeSend_BothClosesCross_Clean_WithThePeersCode()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
 
         await peer.SendCloseAsync(1001, "server going away");
         await client.SendAsync(new byte[10_000], WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
@@ -333,10 +327,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task PeerClosedFirst_ReceiveLoopSawIt_TheCloseReplies_RemoteStarted()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
 
         await peer.SendCloseAsync(4000, "app closing");
         await ReceiveCloseAsync(client);
@@ -358,10 +350,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task PeerDropsTcp_ReceiveLoopCatches_GetCloseResult_AbnormalClosure_NoneStarted()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         peer.DropConnection();
 
         WebSocketException thrown = (await FluentActions.Awaiting(() => ReceiveCloseAsync(client)).Should().ThrowAsync<WebSocketException>()).Which;
@@ -380,14 +370,12 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task KeepAliveTimeout_ReceiveLoopCatches_GetCloseResult_TimedOut_AbnormalClosure()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener), options =>
+        using RawPair pair = await ToRawPeerAsync(options =>
         {
             options.KeepAliveInterval = TimeSpan.FromMilliseconds(100);
             options.KeepAliveTimeout = TimeSpan.FromMilliseconds(300);
         });
-        using RawPeer peer = await accept;
+        var (client, peer) = pair;
 
         // The peer reads the pings and never answers them.
         Task<RawPeer.Frame?> reading = peer.ReadCloseAsync(s_patience);
@@ -407,10 +395,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task CancelledBefore_Throws_NothingSent_SocketStillOpen()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
 
         await FluentActions.Awaiting(() => client.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, new CancellationToken(canceled: true)))
             .Should().ThrowAsync<OperationCanceledException>();
@@ -422,10 +408,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task CancelledDuring_Throws_AfterAborting_ResultSaysAborted()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         using var cancel = new CancellationTokenSource();
         Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, "bye", s_patience, cancel.Token);
 
@@ -447,10 +431,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task ReasonTooLong_TruncatedAsAsked_ThePeerSeesTheCut()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         string reason = string.Concat(Enumerable.Repeat("ошибка ", 20)); // 260 bytes in UTF-8
         var options = new WebSocketCloseOptions { Timeout = s_shortTimeout, Truncation = CloseReasonTruncation.TruncateWithEllipsis };
 
@@ -551,10 +533,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task Aborted_NoIO_AbnormalClosure()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         client.Abort();
 
         WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None);
@@ -583,10 +563,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task DisposedWithoutClose_GetCloseResult_AbnormalClosure_NotClean()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, _) = pair;
         client.Dispose();
 
         WebSocketCloseResult result = client.GetCloseResult();
@@ -636,13 +614,73 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task GetCloseResult_OnAnOpenSocket_ThrowsNamingTheState()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
 
         FluentActions.Invoking(() => client.GetCloseResult()).Should().Throw<InvalidOperationException>()
             .WithMessage("The WebSocket is Open: its connection has not ended*CloseGracefullyAsync*");
+    }
+
+    [Fact]
+    public async Task AnotherReceiveOutstanding_ItsImplementationRefusesOurs_WaitsForTheLoop()
+    {
+        var webSocket = new ExclusiveReceiveWebSocket();
+        Task<WebSocketCloseResult> closing = webSocket.CloseGracefullyAsync(Status.NormalClosure, "bye", s_patience, CancellationToken.None);
+        await Task.Delay(100);
+        closing.IsCompleted.Should().BeFalse("the loop has not taken the peer's close yet");
+
+        webSocket.LoopReceivesClose(NetStatus.NormalClosure, "ok");
+        WebSocketCloseResult result = await Within(closing);
+
+        webSocket.ReceiveCalls.Should().Be(1);
+        webSocket.SentStatus.Should().Be(NetStatus.NormalClosure);
+        result.WasClean.Should().BeTrue();
+        result.CloseStatusDescription.Should().Be("ok");
+        result.TimedOut.Should().BeFalse();
+        result.Aborted.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task AnotherReceiveOutstanding_TheLoopNeverSeesAClose_TimesOut_Aborts()
+    {
+        var webSocket = new ExclusiveReceiveWebSocket();
+        var clock = Stopwatch.StartNew();
+
+        WebSocketCloseResult result = await webSocket.CloseGracefullyAsync(Status.NormalClosure, "bye", s_shortTimeout, CancellationToken.None);
+
+        clock.Elapsed.Should().BeLessThan(s_timeoutBound);
+        result.TimedOut.Should().BeTrue();
+        result.Aborted.Should().BeTrue();
+        webSocket.State.Should().Be(WebSocketState.Aborted);
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+    }
+
+    public static TheoryData<string, Exception?, bool> Exceptions() => new()
+    {
+        { "none", null, false },
+        { "a TimeoutException", new TimeoutException(), true },
+        { "a TimeoutException inside", new WebSocketException("x", new TimeoutException()), true },
+        { "a TimeoutException in an aggregate", new AggregateException(new InvalidOperationException(), new TimeoutException()), true },
+        { "keep-alive: cancelled, a Faulted WebSocketException inside", new OperationCanceledException("Aborted", new AggregateException(new WebSocketException(WebSocketError.Faulted), new IOException())), true },
+        { "a Faulted WebSocketException not under a cancellation", new WebSocketException(WebSocketError.Faulted), false },
+        { "a Faulted WebSocketException with an inner exception", new OperationCanceledException("Aborted", new WebSocketException(WebSocketError.Faulted, new IOException())), false },
+        { "another WebSocketException under a cancellation", new OperationCanceledException("Aborted", new WebSocketException(WebSocketError.ConnectionClosedPrematurely)), false },
+        { "an aggregate of other failures", new AggregateException(new IOException(), new WebSocketException()), false },
+        { "a plain cancellation", new OperationCanceledException(), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Exceptions))]
+    public void GetCloseResult_TimedOut_OnlyForATimeoutInTheException(string what, Exception? exception, bool timedOut)
+    {
+        var webSocket = new ClientWebSocket();
+        webSocket.Abort();
+
+        WebSocketCloseResult result = webSocket.GetCloseResult(exception);
+
+        result.TimedOut.Should().Be(timedOut, what);
+        result.Exception.Should().BeSameAs(exception);
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
     }
 
     // ---- caller mistakes throw before any I/O ----
@@ -706,10 +744,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task ToString_SaysTheCodeTheReasonAndHowItEnded()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
         Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, "bye", s_patience, CancellationToken.None);
         await peer.ReadCloseAsync(s_patience);
         await peer.SendCloseAsync(1001, "going");
@@ -725,10 +761,8 @@ public sealed class WebSocketExtensionsGracefulTests
     [Fact]
     public async Task ToString_TimedOut()
     {
-        using TcpListener listener = RawPeer.Listen();
-        Task<RawPeer> accept = RawPeer.AcceptAsync(listener, CancellationToken.None);
-        using ClientWebSocket client = await ConnectAsync(RawPeer.UriOf(listener));
-        using RawPeer peer = await accept;
+        using RawPair pair = await ToRawPeerAsync();
+        var (client, peer) = pair;
 
         (await client.CloseGracefullyAsync(Status.NormalClosure, null, s_shortTimeout, CancellationToken.None)).ToString()
             .Should().Be("1006 Abnormal Closure, not clean, timed out, aborted, started by Local, sent 1000");
