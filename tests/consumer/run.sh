@@ -3,7 +3,8 @@
 #   1. pack (.nupkg + .snupkg) and check the package's contents and the PDBs' Source Link data;
 #   2. a fresh console app that references the package by version, checks its own output;
 #   3. the same app published with Native AOT (trim/AOT warnings as errors), native binary run;
-#   4. a netstandard2.0 library built against the package (the netstandard2.0 asset must resolve).
+#   4. a netstandard2.0 library built against the package (the netstandard2.0 asset must resolve);
+#   5. an ASP.NET Core app and a ClientWebSocket that close through the package, calling the C# 7.3 library too.
 # Works in a temporary folder it removes, and fails loudly naming the step that broke.
 set -euo pipefail
 
@@ -236,6 +237,71 @@ library_project legacy 7.3
 cp "$repo/tests/consumer/legacy/LegacyCloser.cs" "$work/legacy/"
 dotnet build "$work/legacy" -c Release -nologo -v q
 echo "netstandard2.0 C# 7.3 consumer: ok"
+
+say "an ASP.NET Core app and ClientWebSocket close through the package, and call the C# 7.3 library's close"
+mkdir -p "$work/web"
+cat > "$work/web/web.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk.Web">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="WebSockets.CloseStatus" Version="$version" />
+    <ProjectReference Include="../legacy/legacy.csproj" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$work/web/Program.cs" <<'CS'
+using System.Net.WebSockets;
+using WebSockets.CloseStatus;
+using CloseStatus = WebSockets.CloseStatus.WebSocketCloseStatus;
+
+// A server that answers every client's close with the bounded close, and reports what it saw.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseUrls("http://127.0.0.1:0");
+builder.Logging.ClearProviders();
+var app = builder.Build();
+app.UseWebSockets();
+var seenByServer = new TaskCompletionSource<WebSocketCloseResult>();
+app.Map("/ws", async (HttpContext context) =>
+{
+    using WebSocket webSocket = await context.WebSockets.AcceptWebSocketAsync();
+    var buffer = new byte[1024];
+    while ((await webSocket.ReceiveAsync(buffer, context.RequestAborted)).MessageType != WebSocketMessageType.Close)
+    {
+    }
+
+    seenByServer.TrySetResult(await webSocket.CloseGracefullyAsync(CloseStatus.NormalClosure, "server done", TimeSpan.FromSeconds(5), context.RequestAborted));
+});
+await app.StartAsync();
+var uri = new Uri(app.Urls.Single().Replace("http://", "ws://") + "/ws");
+
+using var client = new ClientWebSocket();
+await client.ConnectAsync(uri, CancellationToken.None);
+WebSocketCloseResult result = await client.CloseGracefullyAsync(CloseStatus.EndpointUnavailable, "client leaving", TimeSpan.FromSeconds(5), CancellationToken.None);
+WebSocketCloseResult seen = await seenByServer.Task.WaitAsync(TimeSpan.FromSeconds(10));
+Console.WriteLine($"client: {result}");
+Console.WriteLine($"server: {seen}");
+
+using var legacyClient = new ClientWebSocket();
+await legacyClient.ConnectAsync(uri, CancellationToken.None);
+string legacy = await LegacyCloser.CloseGracefullyAsync(legacyClient, "legacy leaving", CancellationToken.None);
+Console.WriteLine($"C# 7.3 library: {legacy}");
+await app.StopAsync();
+
+bool ok = result.ToString() == "1000 Normal Closure \"server done\", clean, started by Local, sent 1001"
+    && seen.ToString() == "1001 Going Away \"client leaving\", clean, started by Remote, sent 1000"
+    && legacy == "NormalClosure server done True Local EndpointUnavailable False False True";
+Console.WriteLine(ok ? "web consumer: all checks passed" : "web consumer: FAILED");
+return ok ? 0 : 1;
+CS
+cp "$work/nuget.config" "$work/web/nuget.config"
+dotnet run --project "$work/web" -c Release -v q | tee "$work/web.out"
+grep -q "web consumer: all checks passed" "$work/web.out"
 
 step="done"
 echo "consumer tests: all steps passed"

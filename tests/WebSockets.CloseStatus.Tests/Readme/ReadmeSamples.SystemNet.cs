@@ -1,4 +1,4 @@
-// The README's System.Net example, verbatim (see ReadmeSamples.cs); its own file because it imports both enums' namespaces.
+// The README's System.Net examples, verbatim (see ReadmeSamples.cs); their own file because it imports both enums' namespaces.
 using System;
 using System.Net.WebSockets;
 using System.Threading;
@@ -10,14 +10,51 @@ namespace ReadmeSamples;
 
 public static class SystemNetSamples
 {
-    public static async Task<(CloseStatus? Received, CloseStatus? CloseCode)> CloseAsync(WebSocket socket, ArraySegment<byte> buffer, Exception exception, CancellationToken ct)
+    public static async Task<WebSocketCloseResult> CloseAsync(WebSocket socket, CancellationToken ct)
     {
-        WebSocketReceiveResult result = await socket.ReceiveAsync(buffer, ct);
-        CloseStatus? received = result.CloseStatus.ToCloseStatus();        // nullable in, nullable out; lossless
+        // Sends our close, discards data until the peer's close, and aborts if it has not come within 5 seconds.
+        WebSocketCloseResult result = await socket.CloseGracefullyAsync(CloseStatus.ServiceRestart, "restarting", TimeSpan.FromSeconds(5), ct);
+        Console.WriteLine(result);   // 1012 Service Restart "restarting", clean, started by Local, sent 1012
+        return result;
+    }
 
-        await socket.CloseAsync(CloseStatus.ServiceRestart, exception.Message, CloseReasonTruncation.TruncateWithEllipsis, ct);
+    // A receive loop gets the same result however the connection ends.
+    public static async Task<WebSocketCloseResult> ReceiveLoopAsync(WebSocket socket, Action<ArraySegment<byte>> onMessage, CancellationToken ct)
+    {
+        byte[] buffer = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                WebSocketReceiveResult received = await socket.ReceiveAsync(buffer, ct);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    // The peer closed first: in CloseReceived the call only replies, here with the peer's code.
+                    CloseStatus echo = received.CloseStatus.ToCloseStatus() ?? CloseStatus.NormalClosure;
+                    return await socket.CloseGracefullyAsync(echo, null, TimeSpan.FromSeconds(5), ct);
+                }
 
-        CloseStatus? closeCode = socket.GetCloseStatus();   // null until a close frame arrives; 1006 if it ended without one
+                onMessage(new ArraySegment<byte>(buffer, 0, received.Count));
+            }
+        }
+        catch (Exception e) when (socket.State is WebSocketState.Aborted or WebSocketState.Closed)
+        {
+            return socket.GetCloseResult(e);   // dropped TCP, a keep-alive timeout: 1006, not clean, and why
+        }
+    }
+
+    public static async Task<WebSocketCloseResult> CloseStreamAsync(WebSocket socket, byte[] data, CancellationToken ct)
+    {
+        // .NET 10's WebSocketStream closes with 1000 and no reason when disposed: close it with yours first.
+        await using var stream = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
+        await stream.WriteAsync(data, ct);
+        return await stream.WebSocket.CloseGracefullyAsync(CloseStatus.NormalClosure, "sent it all", TimeSpan.FromSeconds(5), ct);
+    }
+
+    public static (CloseStatus? Received, CloseStatus? CloseCode) Statuses(WebSocketReceiveResult result, WebSocket socket)
+    {
+        CloseStatus? received = result.CloseStatus.ToCloseStatus();   // nullable in, nullable out; lossless
+        CloseStatus? closeCode = socket.GetCloseStatus();              // null until a close frame arrives; 1006 if it ended without one
         return (received, closeCode);
     }
 }

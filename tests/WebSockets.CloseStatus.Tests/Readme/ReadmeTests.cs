@@ -102,19 +102,6 @@ public partial class ReadmeTests
         (await reading.WaitAsync(TimeSpan.FromSeconds(10))).Should().Be(WebSocketCloseStatus.TryAgainLater);
     }
 
-    [Fact]
-    public async Task SystemNetExample_ClosesWithAServiceRestart()
-    {
-        using SocketPair pair = await SocketPair.ConnectAsync();
-        Task peerCloses = pair.Client.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
-
-        var result = await SystemNetSamples.CloseAsync(pair.Server, new byte[256], new InvalidOperationException("restarting"), CancellationToken.None);
-        await peerCloses.WaitAsync(TimeSpan.FromSeconds(10));
-
-        result.Received.Should().Be(WebSocketCloseStatus.NormalClosure);
-        result.CloseCode.Should().Be(WebSocketCloseStatus.NormalClosure);
-    }
-
     private static List<string> CSharpBlocks()
     {
         string readme = File.ReadAllText(Path.Combine(s_root, "README.md"));

@@ -45,6 +45,21 @@ public static class LegacyCloser
         return socket.CloseAsync(CloseStatus.ServiceRestart, reason, CloseReasonTruncation.TruncateWithEllipsis, cancellationToken);
     }
 
+    public static async Task<string> CloseGracefullyAsync(WebSocket socket, string reason, CancellationToken cancellationToken)
+    {
+        // The bounded close in C# 7.3: a plain string reason, a TimeSpan, options set one by one, a result to read.
+        WebSocketCloseResult result = await socket.CloseGracefullyAsync(CloseStatus.EndpointUnavailable, reason, TimeSpan.FromSeconds(5), cancellationToken);
+        WebSocketCloseOptions options = new WebSocketCloseOptions();
+        options.Timeout = TimeSpan.FromSeconds(2);
+        options.Truncation = CloseReasonTruncation.TruncateWithEllipsis;
+        options.DataReceived = (type, data, endOfMessage) => Console.WriteLine(type + " " + data.Length);
+        WebSocketCloseResult again = await socket.CloseGracefullyAsync(CloseStatus.NormalClosure, reason, options, cancellationToken);
+        WebSocketCloseResult ended = socket.GetCloseResult(null);
+        CloseInitiator? initiator = result.Initiator;
+        return result.CloseStatus + " " + result.CloseStatusDescription + " " + result.WasClean + " " + initiator + " " + result.SentStatus
+            + " " + again.TimedOut + " " + ended.Aborted + " " + (ended.Exception == null);
+    }
+
     public static string Handshake(byte[] received, string reason)
     {
         // A server's closing handshake in C# 7.3: arrays go to the span parameters, strings to the reasons.
