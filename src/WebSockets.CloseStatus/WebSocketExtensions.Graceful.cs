@@ -145,19 +145,8 @@ public static partial class WebSocketExtensions
             {
                 while (buffer is not null && webSocket.State == WebSocketState.CloseSent)
                 {
-                    WebSocketReceiveResult received;
-                    try
-                    {
-                        received = await webSocket.ReceiveAsync(new ArraySegment<byte>(buffer), deadline.Token).ConfigureAwait(false);
-                    }
-                    catch (InvalidOperationException) when (webSocket.State == WebSocketState.CloseSent)
-                    {
-                        // Another receive is outstanding: the caller's loop will take the peer's close.
-                        await WaitWhileCloseSentAsync(webSocket, deadline.Token).ConfigureAwait(false);
-                        break;
-                    }
-
-                    if (received.MessageType == WebSocketMessageType.Close)
+                    WebSocketReceiveResult? received = await ReceiveOrWaitAsync(webSocket, buffer, deadline.Token).ConfigureAwait(false);
+                    if (received is null || received.MessageType == WebSocketMessageType.Close)
                     {
                         break;
                     }
@@ -206,6 +195,20 @@ public static partial class WebSocketExtensions
         }
 
         return Describe(webSocket, initiator, timedOut, aborted, failure);
+    }
+
+    // Null when another receive is outstanding and refused ours: the caller's loop then takes the peer's close.
+    private static async Task<WebSocketReceiveResult?> ReceiveOrWaitAsync(WebSocket webSocket, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await webSocket.ReceiveAsync(new ArraySegment<byte>(buffer), cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException) when (webSocket.State == WebSocketState.CloseSent)
+        {
+            await WaitWhileCloseSentAsync(webSocket, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
     }
 
     // Polls with a doubling interval: a receive loop usually takes the peer's close within a round trip.

@@ -11,7 +11,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        // --tables [artifacts]: print the README's Performance tables from a finished run and check the targets.
+        // --tables [artifacts]: print the tables of tests/WebSockets.CloseStatus.Benchmarks/README.md from a finished run and check the targets.
         if (args is ["--tables", .. string[] rest])
         {
             return ReadmeTables.Print(rest is [string artifacts] ? artifacts : "BenchmarkDotNet.Artifacts");

@@ -9,8 +9,8 @@ using System.Text.RegularExpressions;
 namespace WebSockets.CloseStatus.Benchmarks;
 
 /// <summary>
-/// Turns a finished run's artifacts into the README's Performance tables and checks issue #5's targets, so the
-/// README's numbers come from a run and not from hand copying. Means and allocations come from BenchmarkDotNet's
+/// Turns a finished run's artifacts into the benchmark README's tables and checks issue #5's targets, so the
+/// numbers there come from a run and not from hand copying. Means and allocations come from BenchmarkDotNet's
 /// CSV reports; each launch's mean is the average of that launch's WorkloadResult lines in the run's log.
 /// </summary>
 internal static partial class ReadmeTables

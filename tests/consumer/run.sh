@@ -4,7 +4,8 @@
 #   2. a fresh console app that references the package by version, checks its own output;
 #   3. the same app published with Native AOT (trim/AOT warnings as errors), native binary run;
 #   4. a netstandard2.0 library built against the package (the netstandard2.0 asset must resolve);
-#   5. an ASP.NET Core app and a ClientWebSocket that close through the package, calling the C# 7.3 library too.
+#   5. an ASP.NET Core app and a ClientWebSocket that close through the package, calling the C# 7.3 library too;
+#   6. wsclose installed from its tool package: --version, --help, explain.
 # Works in a temporary folder it removes, and fails loudly naming the step that broke.
 set -euo pipefail
 
@@ -44,13 +45,13 @@ def need(cond, what):
 for tfm in ("netstandard2.0", "net10.0"):
     need(f"lib/{tfm}/WebSockets.CloseStatus.dll" in names, f"lib/{tfm}/WebSockets.CloseStatus.dll")
     need(f"lib/{tfm}/WebSockets.CloseStatus.xml" in names, f"lib/{tfm}/WebSockets.CloseStatus.xml (XML docs)")
-need("README.md" in names, "README.md packed")
+need("PACKAGE.md" in names, "PACKAGE.md packed as the package readme")
 nuspec = z.read("WebSockets.CloseStatus.nuspec").decode()
 for pattern, what in [
     (r"<id>WebSockets\.CloseStatus</id>", "id"),
     (rf"<version>{re.escape(version)}</version>", "version"),
     (r'<license type="expression">MIT</license>', "MIT license expression"),
-    (r"<readme>README\.md</readme>", "readme"),
+    (r"<readme>PACKAGE\.md</readme>", "readme"),
     (r'<repository type="git" url="https://github\.com/[^"]+" (branch="[^"]*" )?commit="[0-9a-f]{40}"', "repository url and commit"),
     (r"<tags>[^<]*websocket[^<]*rfc6455[^<]*close-frame[^<]*span[^<]*</tags>", "tags"),
     (r"<description>.+</description>", "description"),
@@ -60,6 +61,10 @@ groups = dict(re.findall(r'<group targetFramework="([^"]+)"\s*(?:/>|>(.*?)</grou
 need(set(groups) == {".NETStandard2.0", "net10.0"}, f"dependency groups {sorted(groups)}")
 need(re.findall(r'<dependency id="([^"]+)"', groups[".NETStandard2.0"]) == ["System.Memory"], "netstandard2.0 depends on System.Memory only")
 need(not groups["net10.0"].strip(), "net10.0 has no dependencies")
+readme = z.read("PACKAGE.md").decode()
+links = re.findall(r"\]\(([^)\s]+)\)", readme)
+need(links and all(l.startswith("https://") for l in links), f"the package readme has only absolute links (nuget.org breaks relative ones): {links}")
+need("![" not in readme and "<img" not in readme, "the package readme has no images")
 print("package contents: ok")
 PY
 
@@ -110,7 +115,7 @@ cat > "$work/nuget.config" <<XML
     <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
   </packageSources>
   <packageSourceMapping>
-    <packageSource key="local"><package pattern="WebSockets.CloseStatus" /></packageSource>
+    <packageSource key="local"><package pattern="WebSockets.CloseStatus" /><package pattern="WebSockets.CloseStatus.Tool" /></packageSource>
     <packageSource key="nuget.org"><package pattern="*" /></packageSource>
   </packageSourceMapping>
 </configuration>
@@ -302,6 +307,18 @@ CS
 cp "$work/nuget.config" "$work/web/nuget.config"
 dotnet run --project "$work/web" -c Release -v q | tee "$work/web.out"
 grep -q "web consumer: all checks passed" "$work/web.out"
+
+say "install wsclose from its packed tool package, as the tool's README says"
+dotnet pack "$repo/src/WebSockets.CloseStatus.Tool/WebSockets.CloseStatus.Tool.csproj" -c Release -o "$feed" -warnaserror -nologo -v q
+test -f "$feed/WebSockets.CloseStatus.Tool.$version.nupkg"
+python3 -c "import sys, zipfile; n = zipfile.ZipFile(sys.argv[1]).namelist(); sys.exit(0 if 'README.md' in n else 'the tool package has no README.md')" "$feed/WebSockets.CloseStatus.Tool.$version.nupkg"
+(cd "$work" && dotnet tool install WebSockets.CloseStatus.Tool --version "$version" --tool-path "$work/tools" --configfile "$work/nuget.config")
+tool_version=$("$work/tools/wsclose" --version)
+[ "$tool_version" = "$version" ] || { echo "wsclose --version printed '$tool_version', not '$version'" >&2; exit 1; }
+"$work/tools/wsclose" --help | grep -q "^Usage:"
+"$work/tools/wsclose" explain --help | grep -q "^Usage:"
+"$work/tools/wsclose" explain 1006 | grep -q "^1006 AbnormalClosure: Abnormal Closure"
+echo "wsclose $tool_version from its package: --version, --help and explain work"
 
 step="done"
 echo "consumer tests: all steps passed"

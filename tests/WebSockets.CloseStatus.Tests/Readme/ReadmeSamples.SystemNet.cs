@@ -14,7 +14,7 @@ public static class SystemNetSamples
     {
         // Sends our close, discards data until the peer's close, and aborts if it has not come within 5 seconds.
         WebSocketCloseResult result = await socket.CloseGracefullyAsync(CloseStatus.ServiceRestart, "restarting", TimeSpan.FromSeconds(5), ct);
-        Console.WriteLine(result);   // 1012 Service Restart "restarting", clean, started by Local, sent 1012
+        Console.WriteLine(result);   // with a peer that echoes: 1012 Service Restart "restarting", clean, started by Local, sent 1012
         return result;
     }
 

@@ -102,11 +102,18 @@ public partial class ReadmeTests
         (await reading.WaitAsync(TimeSpan.FromSeconds(10))).Should().Be(WebSocketCloseStatus.TryAgainLater);
     }
 
-    private static List<string> CSharpBlocks()
-    {
-        string readme = File.ReadAllText(Path.Combine(s_root, "README.md"));
-        return [.. CSharpBlock().Matches(readme).Select(m => m.Groups[1].Value)];
-    }
+    // The README, the package readme and the READMEs beside the code: every C# block in them is compiled.
+    private static List<string> CSharpBlocks() =>
+        [.. Docs().SelectMany(path => CSharpBlock().Matches(File.ReadAllText(path)).Select(m => m.Groups[1].Value))];
+
+    private static IEnumerable<string> Docs() =>
+        new[] { "README.md", Path.Combine("src", "WebSockets.CloseStatus", "PACKAGE.md") }
+            .Select(path => Path.Combine(s_root, path))
+            .Concat(new[] { "src", "tests" }.SelectMany(folder =>
+                Directory.EnumerateFiles(Path.Combine(s_root, folder), "README.md", SearchOption.AllDirectories)))
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !path.Contains("node_modules", StringComparison.Ordinal));
 
     // Trimmed non-empty lines, without using directives (a sample file has them at its top).
     private static string[] Normalize(string text) =>
