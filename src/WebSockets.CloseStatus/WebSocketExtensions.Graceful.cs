@@ -28,17 +28,12 @@ public static partial class WebSocketExtensions
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled: before the close, with nothing sent; during it, after the connection was aborted.</exception>
     public static Task<WebSocketCloseResult> CloseGracefullyAsync(this WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (webSocket is null)
-        {
-            ThrowHelper.ThrowArgumentNull(nameof(webSocket));
-        }
-
+        string? reason = PrepareClose(webSocket, closeStatus, statusDescription, CloseReasonTruncation.None, record: false);
         if (timeout <= TimeSpan.Zero || timeout.TotalMilliseconds > int.MaxValue)
         {
             ThrowHelper.ThrowCloseTimeout(timeout, nameof(timeout));
         }
 
-        string? reason = PrepareClose(webSocket, closeStatus, statusDescription, CloseReasonTruncation.None, record: false);
         return CloseGracefullyCoreAsync(webSocket, closeStatus, reason, timeout, null, cancellationToken);
     }
 
@@ -60,11 +55,6 @@ public static partial class WebSocketExtensions
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled: before the close, with nothing sent; during it, after the connection was aborted.</exception>
     public static Task<WebSocketCloseResult> CloseGracefullyAsync(this WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, WebSocketCloseOptions options, CancellationToken cancellationToken)
     {
-        if (webSocket is null)
-        {
-            ThrowHelper.ThrowArgumentNull(nameof(webSocket));
-        }
-
         if (options is null)
         {
             ThrowHelper.ThrowArgumentNull(nameof(options));
@@ -100,7 +90,7 @@ public static partial class WebSocketExtensions
             ThrowHelper.ThrowNotEnded(state);
         }
 
-        return Describe(webSocket, null, timedOut: false, aborted: false, exception);
+        return Describe(webSocket, null, timedOut: false, exception);
     }
 
     private static async Task<WebSocketCloseResult> CloseGracefullyCoreAsync(
@@ -114,20 +104,17 @@ public static partial class WebSocketExtensions
         cancellationToken.ThrowIfCancellationRequested();
         WebSocketState state = webSocket.State;
 
-        if (state is WebSocketState.Closed or WebSocketState.Aborted)
-        {
-            return Describe(webSocket, null, timedOut: false, aborted: false, null);
-        }
-
         if (state is not (WebSocketState.Open or WebSocketState.CloseReceived or WebSocketState.CloseSent))
         {
-            // None or Connecting: there is no connection to close, only a socket to end.
-            webSocket.Abort();
-            return Describe(webSocket, CloseInitiator.None, timedOut: false, aborted: true, null);
+            // Closed or Aborted: it has ended. None or Connecting: there is no connection to close, only a socket to end.
+            if (state is not (WebSocketState.Closed or WebSocketState.Aborted))
+            {
+                webSocket.Abort();
+            }
+
+            return Describe(webSocket, null, timedOut: false, null);
         }
 
-        // CloseSent without a record: System.Net's own close went first, so this endpoint started closing.
-        CloseInitiator? initiator = state == WebSocketState.CloseSent ? CloseInitiator.Local : null;
         Exception? failure = null;
         bool inCallback = false;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -140,10 +127,10 @@ public static partial class WebSocketExtensions
                 await webSocket.CloseOutputAsync(closeStatus.ToSystemNet(), reason, deadline.Token).ConfigureAwait(false);
             }
 
-            byte[]? buffer = webSocket.State == WebSocketState.CloseSent ? ArrayPool<byte>.Shared.Rent(DrainBufferSize) : null;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(DrainBufferSize);
             try
             {
-                while (buffer is not null && webSocket.State == WebSocketState.CloseSent)
+                while (webSocket.State == WebSocketState.CloseSent)
                 {
                     WebSocketReceiveResult? received = await ReceiveOrWaitAsync(webSocket, buffer, deadline.Token).ConfigureAwait(false);
                     if (received is null || received.MessageType == WebSocketMessageType.Close)
@@ -161,10 +148,7 @@ public static partial class WebSocketExtensions
             }
             finally
             {
-                if (buffer is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
+                ArrayPool<byte>.Shared.Return(buffer);
             }
         }
         catch (Exception) when (inCallback || cancellationToken.IsCancellationRequested)
@@ -186,15 +170,13 @@ public static partial class WebSocketExtensions
             // The deadline passed; what System.Net threw for it says nothing more than TimedOut does.
         }
 
-        bool timedOut = deadline.IsCancellationRequested;
-        bool aborted = false;
         if (webSocket.State != WebSocketState.Closed)
         {
             webSocket.Abort();
-            aborted = true;
         }
 
-        return Describe(webSocket, initiator, timedOut, aborted, failure);
+        // Open and CloseReceived recorded who started; CloseSent means this endpoint's close (System.Net's own) went first.
+        return Describe(webSocket, CloseInitiator.Local, deadline.IsCancellationRequested, failure);
     }
 
     // Null when another receive is outstanding and refused ours: the caller's loop then takes the peer's close.
@@ -222,7 +204,7 @@ public static partial class WebSocketExtensions
         }
     }
 
-    private static WebSocketCloseResult Describe(WebSocket webSocket, CloseInitiator? initiator, bool timedOut, bool aborted, Exception? exception)
+    private static WebSocketCloseResult Describe(WebSocket webSocket, CloseInitiator? initiator, bool timedOut, Exception? exception)
     {
         WebSocketState state = webSocket.State;
         WebSocketCloseStatus? received = webSocket.CloseStatus.ToCloseStatus();
@@ -233,7 +215,7 @@ public static partial class WebSocketExtensions
             wasClean: state == WebSocketState.Closed && received.HasValue && !timedOut && exception is null,
             sent?.Initiator ?? initiator ?? (received.HasValue ? null : CloseInitiator.None),
             timedOut || HasTimeout(exception),
-            aborted || state == WebSocketState.Aborted,
+            state == WebSocketState.Aborted,
             sent?.Status,
             exception);
     }

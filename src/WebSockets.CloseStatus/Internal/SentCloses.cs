@@ -9,14 +9,9 @@ internal static class SentCloses
     // Weak keys: an entry lives exactly as long as its socket, and nothing has to be removed.
     private static readonly ConditionalWeakTable<WebSocket, Entry> s_sent = new();
 
-    public static void Record(WebSocket webSocket, WebSocketCloseStatus status, CloseInitiator initiator)
-    {
-        lock (s_sent)
-        {
-            s_sent.Remove(webSocket);
-            s_sent.Add(webSocket, new Entry(status, initiator));
-        }
-    }
+    // The first close wins: System.Net sends one close frame per socket, and a later call only fails.
+    public static void Record(WebSocket webSocket, WebSocketCloseStatus status, CloseInitiator initiator) =>
+        s_sent.GetValue(webSocket, _ => new Entry(status, initiator));
 
     public static Entry? Find(WebSocket webSocket) => s_sent.TryGetValue(webSocket, out Entry? entry) ? entry : null;
 
