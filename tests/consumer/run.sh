@@ -5,7 +5,8 @@
 #   3. the same app published with Native AOT (trim/AOT warnings as errors), native binary run;
 #   4. a netstandard2.0 library built against the package (the netstandard2.0 asset must resolve);
 #   5. an ASP.NET Core app and a ClientWebSocket that close through the package, calling the C# 7.3 library too;
-#   6. wsclose installed from its tool package: --version, --help, explain.
+#   6. the analyzer from the package on a file of mistakes (each expected rule, on its line) and on correct code (none);
+#   7. wsclose installed from its tool package: --version, --help, explain.
 # Works in a temporary folder it removes, and fails loudly naming the step that broke.
 set -euo pipefail
 
@@ -46,6 +47,9 @@ for tfm in ("netstandard2.0", "net10.0"):
     need(f"lib/{tfm}/WebSockets.CloseStatus.dll" in names, f"lib/{tfm}/WebSockets.CloseStatus.dll")
     need(f"lib/{tfm}/WebSockets.CloseStatus.xml" in names, f"lib/{tfm}/WebSockets.CloseStatus.xml (XML docs)")
 need("PACKAGE.md" in names, "PACKAGE.md packed as the package readme")
+for dll in ("WebSockets.CloseStatus.Analyzers.dll", "WebSockets.CloseStatus.CodeFixes.dll"):
+    need(f"analyzers/dotnet/cs/{dll}" in names, f"analyzers/dotnet/cs/{dll} (the analyzer ships in the package)")
+need(not any(n.startswith("lib/") and "Analyzers" in n or n.startswith("lib/") and "CodeFixes" in n for n in names), "the analyzer is not a lib asset")
 nuspec = z.read("WebSockets.CloseStatus.nuspec").decode()
 for pattern, what in [
     (r"<id>WebSockets\.CloseStatus</id>", "id"),
@@ -307,6 +311,39 @@ CS
 cp "$work/nuget.config" "$work/web/nuget.config"
 dotnet run --project "$work/web" -c Release -v q | tee "$work/web.out"
 grep -q "web consumer: all checks passed" "$work/web.out"
+
+say "the analyzer from the package: the expected rule on each line of a file of mistakes, none on correct code"
+mkdir -p "$work/analyzed"
+cat > "$work/analyzed/analyzed.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>disable</Nullable>
+    <TreatWarningsAsErrors>false</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="WebSockets.CloseStatus" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cp "$repo/tests/consumer/analyzed/Mistakes.cs" "$repo/tests/consumer/analyzed/Correct.cs" "$work/analyzed/"
+cp "$work/nuget.config" "$work/analyzed/nuget.config"
+dotnet build "$work/analyzed" -c Release -nologo -v q -clp:NoSummary > "$work/analyzed.out" 2>&1 || { cat "$work/analyzed.out"; exit 1; }
+python3 - "$work/analyzed" "$work/analyzed.out" <<'PY'
+import re, sys
+folder, log = sys.argv[1], open(sys.argv[2]).read()
+seen = set(re.findall(r"(\w+\.cs)\((\d+),\d+\): warning (WSCS\d{3})", log))
+expected = set()
+for name in ("Mistakes.cs", "Correct.cs"):
+    for number, line in enumerate(open(f"{folder}/{name}").read().split("\n"), 1):
+        for rule in re.findall(r"// expect (WSCS\d{3})", line):
+            expected.add((name, str(number), rule))
+if len(expected) < 7:
+    sys.exit(f"the file of mistakes names too few rules: {sorted(expected)}")
+if seen != expected:
+    sys.exit(f"analyzer diagnostics differ:\n  missing {sorted(expected - seen)}\n  unexpected {sorted(seen - expected)}\n{log}")
+print(f"analyzer from the package: {len(seen)} diagnostics, each where expected ({', '.join(sorted({r for _, _, r in seen}))}); none on Correct.cs")
+PY
 
 say "install wsclose from its packed tool package, as the tool's README says"
 dotnet pack "$repo/src/WebSockets.CloseStatus.Tool/WebSockets.CloseStatus.Tool.csproj" -c Release -o "$feed" -warnaserror -nologo -v q
