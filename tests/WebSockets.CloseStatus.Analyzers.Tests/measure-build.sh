@@ -15,17 +15,18 @@ dotnet build "$project" -c Release -nologo -v q -p:WithCloseAnalyzer=true >/dev/
 build() {   # $1: true or false; prints the wall-clock seconds of one rebuild of the suite alone
   local start end
   start=$(date +%s.%N)
-  dotnet build "$project" -c Release --no-dependencies --no-incremental -nologo -v n \
+  dotnet build "$project" -c Release --no-dependencies --no-incremental -nologo -v d \
     -p:WithCloseAnalyzer="$1" -p:ReportAnalyzer=true > "$log" 2>&1
   end=$(date +%s.%N)
-  echo "$end - $start" | bc
+  awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }'
 }
 
-without=(); with=(); analyzer=()
+without=(); with=(); analyzer=(); total=()
 for ((i = 0; i < runs; i++)); do
   without+=("$(build false)")
   with+=("$(build true)")
-  analyzer+=("$(grep -m1 -oP '^\s*\K[0-9.<]+(?=\s+\S+\s+WebSockets\.CloseStatus\.Analyzers\.CloseCallAnalyzer)' "$log" | tr -d '<' || echo 0)")
+  analyzer+=("$(awk '/WebSockets\.CloseStatus\.Analyzers\.CloseCallAnalyzer \(/ { print $1; exit }' "$log")")
+  total+=("$(grep -m1 -oP 'Total analyzer execution time: \K[0-9.]+' "$log")")
 done
 diagnostics=$(grep -oP 'warning \KWSCS\d{3}' "$log" | sort | uniq -c | tr -s ' ' | paste -sd ',' -)
 
@@ -33,5 +34,6 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 
 echo "rebuilds of $project, $runs each, alternating (seconds):"
 echo "  without the analyzer: ${without[*]}  (median $(median "${without[@]}"))"
 echo "  with the analyzer:    ${with[*]}  (median $(median "${with[@]}"))"
-echo "  the analyzer's own execution time, as the compiler reports it: ${analyzer[*]}  (median $(median "${analyzer[@]}"))"
+echo "  CloseCallAnalyzer's own time in the compiler (ReportAnalyzer): ${analyzer[*]}  (median $(median "${analyzer[@]}"))"
+echo "  all analyzers of that build together (the SDK's and this one): ${total[*]}  (median $(median "${total[@]}"))"
 echo "  diagnostics in the suite (deliberate mistakes):${diagnostics:- none}"
