@@ -107,7 +107,7 @@ public static partial class WebSocketExtensions
         if (state is not (WebSocketState.Open or WebSocketState.CloseReceived or WebSocketState.CloseSent))
         {
             // Closed or Aborted: it has ended. None or Connecting: there is no connection to close, only a socket to end.
-            if (state is not (WebSocketState.Closed or WebSocketState.Aborted))
+            if (state is WebSocketState.None or WebSocketState.Connecting)
             {
                 webSocket.Abort();
             }

@@ -153,8 +153,11 @@ public sealed class WebSocketCloseResultTests
         // A UI or classic ASP.NET caller that blocks on the close must not deadlock it: every await is ConfigureAwait(false).
         var replying = new ScriptedWebSocket { CompletesAsynchronously = true }.ThenData(WebSocketMessageType.Text, 1, 1).ThenClose(NetStatus.NormalClosure, "ok");
         var polling = new ExclusiveReceiveWebSocket();
+        var draining = new ScriptedWebSocket { CompletesAsynchronously = true }.ThenClose(NetStatus.NormalClosure, "ok");
+        await draining.CloseOutputAsync(NetStatus.NormalClosure, null, CancellationToken.None); // CloseSent: the close only receives
 
         (int posts, WebSocketCloseResult result) = await OnContextAsync(() => replying.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None));
+        (int drainPosts, WebSocketCloseResult drained) = await OnContextAsync(() => draining.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None));
         (int pollPosts, Task<WebSocketCloseResult> pending) = OnContextStart(() => polling.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None));
         await Task.Delay(100);
         polling.LoopReceivesClose(NetStatus.NormalClosure, "ok");
@@ -162,6 +165,8 @@ public sealed class WebSocketCloseResultTests
 
         result.WasClean.Should().BeTrue();
         posts.Should().Be(0);
+        drained.WasClean.Should().BeTrue();
+        drainPosts.Should().Be(0);
         polled.WasClean.Should().BeTrue();
         s_lastContext!.Posts.Should().Be(pollPosts).And.Be(0);
     }
@@ -302,7 +307,10 @@ public sealed class WebSocketCloseResultTests
     public async Task CancelledBefore_NothingRecorded_ALaterResultSaysNothingWasSentByUs()
     {
         var socket = new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "ok");
-        await FluentActions.Awaiting(() => socket.CloseGracefullyAsync(Status.EndpointUnavailable, null, s_patience, new CancellationToken(canceled: true)))
+        var cancelled = new CancellationToken(canceled: true);
+        await FluentActions.Awaiting(() => socket.CloseGracefullyAsync(Status.EndpointUnavailable, null, s_patience, cancelled))
+            .Should().ThrowAsync<OperationCanceledException>();
+        await FluentActions.Awaiting(() => socket.CloseGracefullyAsync(Status.EndpointUnavailable, null, new WebSocketCloseOptions(), cancelled))
             .Should().ThrowAsync<OperationCanceledException>();
 
         await socket.CloseOutputAsync(NetStatus.NormalClosure, null, CancellationToken.None);
