@@ -13,7 +13,7 @@ public static class Mistakes
     public static async Task CloseAsync(WebSocket socket, CloseHandshake handshake, byte[] buffer, CancellationToken ct)
     {
         await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.Empty, null, ct);                 // expect WSCS001
-        await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, LongReason + "!!!!!!!!!!!!!!!", ct);  // expect WSCS002
+        await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, LongReason + " And it goes on and on.", ct);  // expect WSCS002: 131 bytes
         ClosePayload.Create(CloseStatus.AbnormalClosure);                                                         // expect WSCS003
         handshake.Fail(CloseStatus.Empty);                                                                          // expect WSCS003
         await socket.CloseOutputAsync((System.Net.WebSockets.WebSocketCloseStatus)1016, null, ct);                // expect WSCS004
