@@ -45,9 +45,11 @@ public static partial class WebSocketExtensions
     /// <param name="cancellationToken">The token to cancel the close with; a cancelled close aborts the connection.</param>
     /// <returns>How the connection ended. In every state it ends it: <see cref="WebSocketState.Open"/> sends our close and waits for the peer's; <see cref="WebSocketState.CloseReceived"/> replies; <see cref="WebSocketState.CloseSent"/> only waits; <see cref="WebSocketState.Closed"/> and <see cref="WebSocketState.Aborted"/> do no I/O; a socket that never connected is aborted. What the peer or the network does (no answer, a dropped connection, data after our close) is in the result, never an exception.</returns>
     /// <remarks>
-    /// If a receive loop of the caller's is still receiving, this method does not receive: it waits, within the
-    /// timeout, for that loop to take the peer's close. In a browser (WebAssembly) only 1000 and 3000–4999 may be
-    /// sent; check <see cref="WebSocketCloseStatusExtensions.IsValidForBrowserClose(WebSocketCloseStatus)"/> there.
+    /// If a receive loop of the caller's is still receiving, System.Net queues this method's receive behind the loop's,
+    /// so the loop takes what arrives first (the peer's close, perhaps) and this method what comes after; a WebSocket
+    /// that refuses a second receive instead is waited on, within the timeout, until its loop takes the peer's close.
+    /// In a browser (WebAssembly) only 1000 and 3000–4999 may be sent; check
+    /// <see cref="WebSocketCloseStatusExtensions.IsValidForBrowserClose(WebSocketCloseStatus)"/> there.
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="webSocket"/> or <paramref name="options"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="closeStatus"/> must not be sent in a close frame (this includes 1005, Empty, which System.Net would send as a code).</exception>
