@@ -28,7 +28,7 @@ public static partial class WebSocketExtensions
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled: before the close, with nothing sent; during it, after the connection was aborted.</exception>
     public static Task<WebSocketCloseResult> CloseGracefullyAsync(this WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        string? reason = PrepareClose(webSocket, closeStatus, statusDescription, CloseReasonTruncation.None, record: false);
+        string? reason = PrepareClose(webSocket, closeStatus, statusDescription, CloseReasonTruncation.None);
         if (timeout <= TimeSpan.Zero || timeout.TotalMilliseconds > int.MaxValue)
         {
             ThrowHelper.ThrowCloseTimeout(timeout, nameof(timeout));
@@ -62,7 +62,7 @@ public static partial class WebSocketExtensions
             ThrowHelper.ThrowArgumentNull(nameof(options));
         }
 
-        string? reason = PrepareClose(webSocket, closeStatus, statusDescription, options.Truncation, record: false);
+        string? reason = PrepareClose(webSocket, closeStatus, statusDescription, options.Truncation);
         return CloseGracefullyCoreAsync(webSocket, closeStatus, reason, options.Timeout, options.DataReceived, cancellationToken);
     }
 
@@ -75,7 +75,7 @@ public static partial class WebSocketExtensions
 
     /// <summary>Gets how a connection ended whose receive loop stopped on <paramref name="exception"/>: a peer that closed without completing the handshake, a keep-alive timeout, an abort.</summary>
     /// <param name="webSocket">The socket to ask; it has ended (<see cref="WebSocketState.Closed"/> or <see cref="WebSocketState.Aborted"/>).</param>
-    /// <param name="exception">The exception the receive loop caught, or <see langword="null"/>; a <see cref="TimeoutException"/> in it (System.Net's keep-alive timeout) sets <see cref="WebSocketCloseResult.TimedOut"/>.</param>
+    /// <param name="exception">The exception the receive loop caught, or <see langword="null"/>; a <see cref="TimeoutException"/> in it, or the keep-alive timeout of <c>ClientWebSocket</c> (a <see cref="WebSocketException"/> of <see cref="WebSocketError.Faulted"/> inside the <see cref="OperationCanceledException"/> the receive throws), sets <see cref="WebSocketCloseResult.TimedOut"/>.</param>
     /// <returns>How the connection ended, with <paramref name="exception"/> as <see cref="WebSocketCloseResult.Exception"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="webSocket"/> is <see langword="null"/>.</exception>
     /// <exception cref="InvalidOperationException">The connection has not ended; close it with <see cref="CloseGracefullyAsync(WebSocket, WebSocketCloseStatus, string, TimeSpan, CancellationToken)"/>, which works in every state.</exception>
@@ -118,6 +118,7 @@ public static partial class WebSocketExtensions
         }
 
         Exception? failure = null;
+        bool timedOut = false;
         bool inCallback = false;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -125,7 +126,7 @@ public static partial class WebSocketExtensions
         {
             if (state != WebSocketState.CloseSent)
             {
-                SentCloses.Record(webSocket, closeStatus, state == WebSocketState.Open ? CloseInitiator.Local : CloseInitiator.Remote);
+                RecordSend(webSocket, closeStatus, state);
                 await webSocket.CloseOutputAsync(closeStatus.ToSystemNet(), reason, deadline.Token).ConfigureAwait(false);
             }
 
@@ -169,7 +170,9 @@ public static partial class WebSocketExtensions
         }
         catch (Exception)
         {
-            // The deadline passed; what System.Net threw for it says nothing more than TimedOut does.
+            // The deadline passed; what System.Net threw for it says nothing more than TimedOut does. Only a close cut
+            // short counts: a deadline that passes after the peer's close arrived timed nothing out.
+            timedOut = true;
         }
 
         if (webSocket.State != WebSocketState.Closed)
@@ -178,7 +181,7 @@ public static partial class WebSocketExtensions
         }
 
         // Open and CloseReceived recorded who started; CloseSent means this endpoint's close (System.Net's own) went first.
-        return Describe(webSocket, CloseInitiator.Local, deadline.IsCancellationRequested, failure);
+        return Describe(webSocket, CloseInitiator.Local, timedOut, failure);
     }
 
     // Null when another receive is outstanding and refused ours: the caller's loop then takes the peer's close.

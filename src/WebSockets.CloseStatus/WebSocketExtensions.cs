@@ -34,6 +34,7 @@ public static partial class WebSocketExtensions
     public static Task CloseAsync(this WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, CloseReasonTruncation truncation, CancellationToken cancellationToken)
     {
         string? reason = PrepareClose(webSocket, closeStatus, statusDescription, truncation);
+        RecordSend(webSocket, closeStatus, webSocket.State);
         return webSocket.CloseAsync(closeStatus.ToSystemNet(), reason, cancellationToken);
     }
 
@@ -62,6 +63,7 @@ public static partial class WebSocketExtensions
     public static Task CloseOutputAsync(this WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, CloseReasonTruncation truncation, CancellationToken cancellationToken)
     {
         string? reason = PrepareClose(webSocket, closeStatus, statusDescription, truncation);
+        RecordSend(webSocket, closeStatus, webSocket.State);
         return webSocket.CloseOutputAsync(closeStatus.ToSystemNet(), reason, cancellationToken);
     }
 
@@ -94,7 +96,7 @@ public static partial class WebSocketExtensions
     }
 
     // Checks what System.Net does not (sendable codes, lone surrogates) and cuts the reason if asked, before any I/O.
-    private static string? PrepareClose(WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, CloseReasonTruncation truncation, bool record = true)
+    private static string? PrepareClose(WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, CloseReasonTruncation truncation)
     {
         if (webSocket is null)
         {
@@ -111,15 +113,15 @@ public static partial class WebSocketExtensions
             ThrowHelper.ThrowUnsendableStatus(closeStatus, nameof(closeStatus));
         }
 
-        string? reason = statusDescription is null ? null : ClosePayload.TruncateReason(statusDescription, truncation, nameof(statusDescription));
+        return statusDescription is null ? null : ClosePayload.TruncateReason(statusDescription, truncation, nameof(statusDescription));
+    }
 
-        // Only Open and CloseReceived let System.Net send a close; what goes out then is what a result reports later.
-        WebSocketState state = webSocket.State;
-        if (record && state is WebSocketState.Open or WebSocketState.CloseReceived)
+    // Only Open and CloseReceived let System.Net send a close; what goes out then is what a result reports later.
+    private static void RecordSend(WebSocket webSocket, WebSocketCloseStatus closeStatus, WebSocketState state)
+    {
+        if (state is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             SentCloses.Record(webSocket, closeStatus, state == WebSocketState.Open ? CloseInitiator.Local : CloseInitiator.Remote);
         }
-
-        return reason;
     }
 }

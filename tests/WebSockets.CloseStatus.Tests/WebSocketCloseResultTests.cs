@@ -374,6 +374,20 @@ public sealed class WebSocketCloseResultTests
     }
 
     [Fact]
+    public async Task OursCloseAsync_RecordsWhatItSent_LocalStarted()
+    {
+        var socket = new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "ok");
+        await socket.CloseAsync(Status.ServiceRestart, "restart", CancellationToken.None);
+
+        WebSocketCloseResult result = socket.GetCloseResult();
+
+        socket.Sent.Should().Equal(((NetStatus)1012, "restart"));
+        result.SentStatus.Should().Be(Status.ServiceRestart);
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.WasClean.Should().BeTrue();
+    }
+
+    [Fact]
     public async Task OursCloseAsync_AfterThePeersClose_RecordsRemote()
     {
         var socket = new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "peer");

@@ -91,8 +91,16 @@ public sealed class ScriptedWebSocket(WebSocketState state = WebSocketState.Open
         _ => WebSocketState.Aborted,
     };
 
-    public override Task CloseAsync(NetStatus closeStatus, string? statusDescription, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the bounded close sends with CloseOutputAsync");
+    // As System.Net's: send the close, then receive until the peer's.
+    public override async Task CloseAsync(NetStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
+    {
+        await CloseOutputAsync(closeStatus, statusDescription, cancellationToken).ConfigureAwait(false);
+        byte[] buffer = new byte[256];
+        while (_state == WebSocketState.CloseSent)
+        {
+            await ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public override async Task CloseOutputAsync(NetStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
     {
