@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace WebSockets.CloseStatus;
 
@@ -16,6 +17,7 @@ public static partial class CloseFrame
     /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> is not a defined value.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate, is over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten)
     {
         int headerLength = GetHeaderLength(role);
@@ -55,6 +57,7 @@ public static partial class CloseFrame
     /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> or <paramref name="truncation"/> is not a defined value.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
     {
         int headerLength = GetHeaderLength(role);
@@ -94,6 +97,7 @@ public static partial class CloseFrame
     /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate, is over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten)
     {
         const int headerLength = HeaderLength + MaskingKeyLength;
@@ -133,6 +137,7 @@ public static partial class CloseFrame
     /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
     {
         const int headerLength = HeaderLength + MaskingKeyLength;
@@ -218,10 +223,12 @@ public static partial class CloseFrame
 
     // The payload goes after the header; a destination shorter than the header still lets the payload writer
     // validate its arguments (and throw for caller mistakes) before the write fails.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Span<byte> PayloadArea(Span<byte> destination, int headerLength) =>
         destination.Length >= headerLength ? destination.Slice(headerLength) : Span<byte>.Empty;
 
     // Finish for the truncating writers: on failure the dropped count is 0 too.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool FinishDropping(Span<byte> destination, int headerLength, bool payloadFits, int payloadLength, bool randomKey, uint maskingKey, out int bytesWritten, ref int dropped)
     {
         if (!Finish(destination, headerLength, payloadFits, payloadLength, randomKey, maskingKey, out bytesWritten))
@@ -234,6 +241,7 @@ public static partial class CloseFrame
     }
 
     // A client's frame is masked with maskingKey, or with a fresh random key if randomKey is set; a server's is not masked.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Finish(Span<byte> destination, int headerLength, bool payloadFits, int payloadLength, bool randomKey, uint maskingKey, out int bytesWritten)
     {
         if (!payloadFits || destination.Length < headerLength)

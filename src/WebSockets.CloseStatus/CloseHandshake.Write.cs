@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using WebSockets.CloseStatus.Internal;
 
 namespace WebSockets.CloseStatus;
@@ -56,8 +57,17 @@ public sealed partial class CloseHandshake
         WriteClose(destination, status, reason.AsSpan(), truncation);
 
     /// <inheritdoc cref="WriteClose(Span{byte}, WebSocketCloseStatus, string?)"/>
-    public int WriteClose(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason) =>
-        WriteClose(destination, status, reason, CloseReasonTruncation.None);
+    public int WriteClose(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason)
+    {
+        ThrowIfCannotSend(nameof(WriteClose));
+        if (!CloseFrame.TryWrite(destination, Role, status, reason, out int bytesWritten))
+        {
+            ThrowHelper.ThrowDestinationTooSmall(destination.Length, nameof(destination));
+        }
+
+        Sent(status);
+        return bytesWritten;
+    }
 
     /// <inheritdoc cref="WriteClose(Span{byte}, WebSocketCloseStatus, string?, CloseReasonTruncation)"/>
     public int WriteClose(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation)
@@ -104,6 +114,7 @@ public sealed partial class CloseHandshake
         return bytesWritten;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Sent(WebSocketCloseStatus status)
     {
         _sent = true;
@@ -111,6 +122,7 @@ public sealed partial class CloseHandshake
         Start(CloseInitiator.Local);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfCannotSend(string operation)
     {
         ThrowIfClosed(operation);

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Text;
 using WebSockets.CloseStatus.Internal;
 
@@ -166,6 +167,7 @@ public sealed partial class CloseHandshake
     }
 
     /// <summary>Returns the handshake to <see cref="CloseHandshakeState.Open"/> for a new connection in the same role, so that pooled connections allocate nothing.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Reset()
     {
         _reasonLength = 0;
@@ -183,6 +185,7 @@ public sealed partial class CloseHandshake
         Start(CloseInitiator.Local);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Start(CloseInitiator initiator)
     {
         if (_initiator == CloseInitiator.None)
@@ -191,6 +194,7 @@ public sealed partial class CloseHandshake
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfClosed(string operation)
     {
         if (_closed)

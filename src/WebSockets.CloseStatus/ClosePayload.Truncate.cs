@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using WebSockets.CloseStatus.Internal;
 
 namespace WebSockets.CloseStatus;
@@ -32,13 +33,24 @@ public static partial class ClosePayload
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate in the part written, is too long and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
+    {
+        // A reason that fits is written whole, whatever the truncation: one transcoding pass, with nothing to measure first.
+        charsDropped = 0;
+        return ((uint)truncation <= (uint)CloseReasonTruncation.TruncateWithEllipsis && TryWriteWhole(destination, status, reason, out bytesWritten))
+            || TryWriteTruncatingSlow(destination, status, reason, truncation, out bytesWritten, out charsDropped);
+    }
+
+    // The rest of TryWrite with truncation: a caller mistake, a short destination, or a reason to cut.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryWriteTruncatingSlow(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
     {
         ValidateTruncation(truncation);
         charsDropped = 0;
         if (truncation == CloseReasonTruncation.None)
         {
-            return TryWrite(destination, status, reason, out bytesWritten);
+            return TryWriteSlow(destination, status, reason, out bytesWritten);
         }
 
         if (!ValidateStatus(status, reason.IsEmpty))

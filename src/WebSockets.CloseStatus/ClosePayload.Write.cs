@@ -41,23 +41,8 @@ public static partial class ClosePayload
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten)
     {
-        // Fast path: a sendable status, room for any payload, and a reason that transcodes into 123 bytes
-        // (an empty one needs no transcoder call). Everything else takes the slow path, which gives the same answer.
-        bool roomForAny = destination.Length >= MaxLength;
-        if (roomForAny && status.IsValidOnWire())
-        {
-            int reasonBytes = 0;
-            bool transcoded = reason.IsEmpty
-                || Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, MaxReasonLength), out reasonBytes) == OperationStatus.Done;
-            if (transcoded)
-            {
-                BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
-                bytesWritten = StatusLength + reasonBytes;
-                return true;
-            }
-        }
-
-        return TryWriteSlow(destination, status, reason, out bytesWritten);
+        // Everything but the fast path takes the slow path, which gives the same answer.
+        return TryWriteWhole(destination, status, reason, out bytesWritten) || TryWriteSlow(destination, status, reason, out bytesWritten);
     }
 
     /// <inheritdoc cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int)"/>
@@ -153,6 +138,27 @@ public static partial class ClosePayload
         {
             ThrowHelper.ThrowInvalidUtf8(invalidAt, paramName);
         }
+    }
+
+    // The fast path of every char writer: a sendable status, room for any payload, and a reason that transcodes into 123
+    // bytes (an empty one needs no transcoder call), written in one pass. False leaves the rest to a slow path.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryWriteWhole(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten)
+    {
+        if (destination.Length >= MaxLength && status.IsValidOnWire())
+        {
+            int reasonBytes = 0;
+            if (reason.IsEmpty
+                || Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, MaxReasonLength), out reasonBytes) == OperationStatus.Done)
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
+                bytesWritten = StatusLength + reasonBytes;
+                return true;
+            }
+        }
+
+        bytesWritten = 0;
+        return false;
     }
 
     /// <summary>The UTF-8 length of <paramref name="reason"/>; throws for a lone surrogate or more than <see cref="MaxReasonLength"/> bytes.</summary>

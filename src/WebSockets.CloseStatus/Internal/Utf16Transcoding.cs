@@ -1,129 +1,41 @@
 using System;
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+#if NET
+using System.Runtime.Intrinsics;
+#endif
 
 namespace WebSockets.CloseStatus.Internal;
 
 /// <summary>UTF-16 to UTF-8 that rejects lone surrogates, the same on every target.</summary>
-internal static class Utf16Transcoding
+internal static partial class Utf16Transcoding
 {
-    /// <summary>Transcodes <paramref name="source"/> into <paramref name="destination"/>; <see cref="OperationStatus.InvalidData"/> at a lone surrogate.</summary>
+    /// <summary>The widest vector path the tests let the transcoder use: 128, or 0 for the scalar loop.</summary>
+    /// <remarks>Every path gives the same answers, so a test that narrows it changes only which code runs in other tests. The netstandard2.0 build has the scalar loop only.</remarks>
+    internal static int MaxVectorBits { get; set; } = 128;
+
+    /// <summary>
+    /// Transcodes <paramref name="source"/> into <paramref name="destination"/> as <c>Utf8.FromUtf16</c> does with
+    /// <c>replaceInvalidSequences: false</c>: <see cref="OperationStatus.InvalidData"/> at a lone surrogate,
+    /// <see cref="OperationStatus.DestinationTooSmall"/> at the first scalar that does not fit, whichever comes first.
+    /// </summary>
+    /// <remarks>
+    /// No byte of <paramref name="destination"/> past <paramref name="bytesWritten"/> is written. On .NET, a reason of 8
+    /// chars or more goes 8 chars per step (see Utf16Transcoding.Vector.cs); shorter ones, and the netstandard2.0
+    /// build, take the scalar loop. A close reason is at most 123 bytes, so the runtime's set-up for long text is what
+    /// a reason would pay for most: both paths start at once.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static OperationStatus FromUtf16(ReadOnlySpan<char> source, Span<byte> destination, out int bytesWritten)
     {
-#if NET8_0_OR_GREATER
-        // Close reasons are mostly ASCII, and the runtime's ASCII narrowing alone costs about half of what
-        // Utf8.FromUtf16 does on a short ASCII reason (its set-up dominates). UTF-8 transcoding then resumes at the
-        // first char it did not narrow, which gives the same result as transcoding the whole reason.
-        OperationStatus status = System.Text.Ascii.FromUtf16(source, destination, out bytesWritten);
-        if (status != OperationStatus.Done)
+#if NET
+        if (source.Length >= Vector128<ushort>.Count && IsVectorPathActive)
         {
-            // isFinalBlock keeps its default, true: a high surrogate at the end is a lone one.
-            status = System.Text.Unicode.Utf8.FromUtf16(source.Slice(bytesWritten), destination.Slice(bytesWritten), out _, out int rest, replaceInvalidSequences: false);
-            bytesWritten += rest;
+            return FromUtf16Vector128(source, destination, out bytesWritten);
         }
-
-        return status;
-#else
-        return FromUtf16Portable(source, destination, out bytesWritten);
 #endif
+        return FromUtf16Scalar(source, destination, 0, 0, out bytesWritten);
     }
-
-#if !NET8_0_OR_GREATER
-    private static OperationStatus FromUtf16Portable(ReadOnlySpan<char> source, Span<byte> destination, out int bytesWritten)
-    {
-        int i = 0;
-        int j = 0;
-        OperationStatus status = OperationStatus.Done;
-        while (i < source.Length)
-        {
-            // ASCII fast path: four chars at a time while none is above U+007F.
-            while (source.Length - i >= 4 && destination.Length - j >= 4)
-            {
-                ulong chars = MemoryMarshal.Read<ulong>(MemoryMarshal.AsBytes(source.Slice(i, 4)));
-                if ((chars & 0xFF80_FF80_FF80_FF80) != 0)
-                {
-                    break;
-                }
-
-                destination[j] = (byte)source[i];
-                destination[j + 1] = (byte)source[i + 1];
-                destination[j + 2] = (byte)source[i + 2];
-                destination[j + 3] = (byte)source[i + 3];
-                i += 4;
-                j += 4;
-            }
-
-            if (i == source.Length)
-            {
-                break;
-            }
-
-            char c = source[i];
-            int space = destination.Length - j;
-            if (c < 0x80)
-            {
-                if (space < 1)
-                {
-                    status = OperationStatus.DestinationTooSmall;
-                    break;
-                }
-
-                destination[j++] = (byte)c;
-                i++;
-            }
-            else if (c < 0x800)
-            {
-                if (space < 2)
-                {
-                    status = OperationStatus.DestinationTooSmall;
-                    break;
-                }
-
-                destination[j++] = (byte)(0xC0 | (c >> 6));
-                destination[j++] = (byte)(0x80 | (c & 0x3F));
-                i++;
-            }
-            else if (!char.IsSurrogate(c))
-            {
-                if (space < 3)
-                {
-                    status = OperationStatus.DestinationTooSmall;
-                    break;
-                }
-
-                destination[j++] = (byte)(0xE0 | (c >> 12));
-                destination[j++] = (byte)(0x80 | ((c >> 6) & 0x3F));
-                destination[j++] = (byte)(0x80 | (c & 0x3F));
-                i++;
-            }
-            else if (char.IsHighSurrogate(c) && i + 1 < source.Length && char.IsLowSurrogate(source[i + 1]))
-            {
-                if (space < 4)
-                {
-                    status = OperationStatus.DestinationTooSmall;
-                    break;
-                }
-
-                int scalar = char.ConvertToUtf32(c, source[i + 1]);
-                destination[j++] = (byte)(0xF0 | (scalar >> 18));
-                destination[j++] = (byte)(0x80 | ((scalar >> 12) & 0x3F));
-                destination[j++] = (byte)(0x80 | ((scalar >> 6) & 0x3F));
-                destination[j++] = (byte)(0x80 | (scalar & 0x3F));
-                i += 2;
-            }
-            else
-            {
-                status = OperationStatus.InvalidData;
-                break;
-            }
-        }
-
-        bytesWritten = j;
-        return status;
-    }
-#endif
 
     /// <summary>
     /// Walks <paramref name="source"/> scalar by scalar and stops before the first one that would take the UTF-8

@@ -1,0 +1,233 @@
+using System;
+using System.Buffers;
+using System.Linq;
+using System.Text.Unicode;
+using FluentAssertions;
+using WebSockets.CloseStatus.Internal;
+using Xunit;
+
+namespace WebSockets.CloseStatus.Tests;
+
+/// <summary>
+/// The UTF-16 to UTF-8 transcoder the char writers use (issue #28), on each of its paths (the 128-bit blocks and the
+/// scalar loop; the netstandard2.0 build has the loop only), against .NET's own strict encoder, <c>Utf8.FromUtf16</c>
+/// with <c>replaceInvalidSequences: false</c> (RFC 3629 §3: a lone surrogate is not a scalar value and has no UTF-8 form).
+/// Every check compares the status, the count and the bytes, and that no byte past the count was written.
+/// </summary>
+[Collection(nameof(Utf16TranscodingTests))] // one at a time: they narrow a process-wide switch
+public class Utf16TranscodingTests
+{
+#if LIBRARY_NETSTANDARD2_0
+    public static readonly int[] Paths = [0];
+#else
+    public static readonly int[] Paths = [128, 0];
+#endif
+
+    private const byte Untouched = 0xA5; // a byte no UTF-8 output of these inputs ends with at the same place by chance alone
+
+    private static readonly int s_cases = int.TryParse(Environment.GetEnvironmentVariable("CLOSESTATUS_FUZZ_CASES"), out int cases) ? cases / 5 : 200_000;
+
+    // One char of each width, and both halves of a pair, and the edges of each range.
+    private static readonly char[] s_chars =
+    [
+        'a', '\0', '\u007F', '\u0080', '\u00E9', '\u07FF', '\u0800', '\u20AC', '\u4E2D', '\uD7FF', '\uE000', '\uFFFD', '\uFFFF',
+        '\u0421', '\u0430', ' ',
+    ];
+
+    public static TheoryData<int> AllPaths() => [.. Paths];
+
+    /// <summary>Fails, with the input in hex, unless the transcoder and .NET agree on every output, and nothing past the output was written.</summary>
+    private static void AssertAgreesWithDotNet(ReadOnlySpan<char> source, int destinationLength)
+    {
+        byte[] expected = new byte[destinationLength];
+        OperationStatus expectedStatus = Utf8.FromUtf16(source, expected, out _, out int expectedWritten, replaceInvalidSequences: false);
+
+        byte[] actual = new byte[destinationLength];
+        actual.AsSpan().Fill(Untouched);
+        OperationStatus status = Utf16Transcoding.FromUtf16(source, actual, out int written);
+
+        bool same = status == expectedStatus && written == expectedWritten
+            && actual.AsSpan(0, written).SequenceEqual(expected.AsSpan(0, written))
+            && actual.AsSpan(written).IndexOfAnyExcept(Untouched) < 0;
+        if (!same)
+        {
+            string hex = string.Concat(source.ToArray().Select(c => ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture) + " "));
+            throw new Xunit.Sdk.XunitException(
+                $"path {Utf16Transcoding.MaxVectorBits}: {hex}({source.Length} chars) into {destinationLength} bytes: {status}, {written} bytes " +
+                $"{Convert.ToHexString(actual)}; .NET says {expectedStatus}, {expectedWritten} bytes {Convert.ToHexString(expected.AsSpan(0, expectedWritten))}");
+        }
+    }
+
+    private static void WithPath(int bits, Action body)
+    {
+        int saved = Utf16Transcoding.MaxVectorBits;
+        Utf16Transcoding.MaxVectorBits = bits;
+        try
+        {
+            body();
+        }
+        finally
+        {
+            Utf16Transcoding.MaxVectorBits = saved;
+        }
+    }
+
+    // Every destination length from empty to one past the output, so each scalar's "does it fit" is checked where it stops.
+    private static void AssertAtEveryDestinationLength(ReadOnlySpan<char> source)
+    {
+        int needed = (source.Length * 3) + 1;
+        for (int length = 0; length <= needed; length++)
+        {
+            AssertAgreesWithDotNet(source, length);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void Every_BMP_char_on_every_lane_and_as_the_last_blocks_shared_chars(int path) => WithPath(path, () =>
+    {
+        // 8 and 8 + k chars: one block, or a block and a last block that shares 8 - k chars with it (k = 1..7).
+        Span<char> text = stackalloc char[15];
+        for (int c = 0; c <= 0xFFFF; c++)
+        {
+            foreach (char filler in new[] { 'a', '\u0430', '\u4E2D' })
+            {
+                for (int length = 8; length <= 15; length += 7)
+                {
+                    for (int lane = 0; lane < length; lane += length == 8 ? 1 : 3)
+                    {
+                        text.Fill(filler);
+                        text[lane] = (char)c;
+                        AssertAgreesWithDotNet(text.Slice(0, length), 64);
+                    }
+                }
+            }
+        }
+    });
+
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void Each_kind_of_char_at_each_position_of_each_length_up_to_three_blocks_at_every_destination_length(int path) => WithPath(path, () =>
+    {
+        // RFC 3629 §3: 1 byte below U+0080, 2 below U+0800, 3 up to U+FFFF; a pair is one scalar of 4 bytes.
+        string[] pieces = [.. s_chars.Select(c => c.ToString()), "\uD83D\uDE00", "\uDBFF\uDFFF", "\uD800\uDC00"];
+        foreach (char filler in new[] { 'a', '\u0430', '\u4E2D' })
+        {
+            for (int length = 1; length <= 24; length++)
+            {
+                foreach (string piece in pieces)
+                {
+                    for (int position = 0; position + piece.Length <= length; position++)
+                    {
+                        char[] text = Enumerable.Repeat(filler, length).ToArray();
+                        piece.CopyTo(0, text, position, piece.Length);
+                        AssertAtEveryDestinationLength(text);
+                    }
+                }
+            }
+        }
+    });
+
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void ASCII_of_every_length_with_one_other_char_anywhere_or_none_at_every_destination_length(int path) => WithPath(path, () =>
+    {
+        // The short-reason step (8-32 chars: first and last 8 or 16 overlapping) and the 16-, 32- and 64-char ASCII runs,
+        // each with a char that takes it off the ASCII step at every position, and cut by the destination at every length.
+        string[] others = ["\u00E9", "\u4E2D", "\uD83D\uDE00", "\uD800"];
+        for (int length = 0; length <= 70; length++)
+        {
+            AssertAtEveryDestinationLength(new string('a', length).ToCharArray());
+            foreach (string other in others)
+            {
+                for (int position = 0; position + other.Length <= length; position += length > 34 ? 5 : 1)
+                {
+                    char[] text = Enumerable.Repeat('a', length).ToArray();
+                    other.CopyTo(0, text, position, other.Length);
+                    AssertAgreesWithDotNet(text, (length * 3) + 1);
+                    AssertAgreesWithDotNet(text, length);
+                }
+            }
+        }
+    });
+
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void A_lone_surrogate_at_every_position_is_invalid_data_after_the_scalars_before_it(int path) => WithPath(path, () =>
+    {
+        // RFC 3629 §3: surrogate code points (U+D800-U+DFFF) must not be encoded; a high one needs a low one right after.
+        string[] lone = ["\uD800", "\uDBFF", "\uDC00", "\uDFFF", "\uDC00\uD800", "\uD83D\uD83D", "\uD83Da"];
+        foreach (char filler in new[] { 'a', '\u00E9', '\u4E2D' })
+        {
+            for (int length = 1; length <= 40; length++)
+            {
+                foreach (string surrogate in lone)
+                {
+                    for (int position = 0; position + surrogate.Length <= length; position++)
+                    {
+                        char[] text = Enumerable.Repeat(filler, length).ToArray();
+                        surrogate.CopyTo(0, text, position, surrogate.Length);
+                        Utf16Transcoding.FromUtf16(text, new byte[200], out int written).Should().Be(OperationStatus.InvalidData);
+                        written.Should().Be(System.Text.Encoding.UTF8.GetByteCount(text, 0, position));
+                        AssertAgreesWithDotNet(text, 200);
+                    }
+                }
+            }
+        }
+    });
+
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void Random_text_in_every_script_at_random_destination_lengths(int path) => WithPath(path, () =>
+    {
+        var random = new Random(28);
+        string[] alphabet =
+        [
+            "a", " ", ",", "\u0421", "\u0435", "\u0440", "\u0432", "\u4E2D", "\u6587", "\u00E9", "\u20AC", "\uFFFF", "\u0800", "\u07FF",
+            "\uD83D\uDC4B", "\uD83D\uDE00", "\uD800", "\uDC00",
+        ];
+        char[] buffer = new char[140];
+        for (int n = 0; n < s_cases; n++)
+        {
+            // Mostly one script at a time, as reasons are written, with the odd char of another.
+            int length = random.Next(0, 140);
+            string main = alphabet[random.Next(alphabet.Length)];
+            int count = 0;
+            while (count < length)
+            {
+                string piece = random.Next(6) == 0 ? alphabet[random.Next(alphabet.Length)] : main;
+                if (count + piece.Length > length)
+                {
+                    break;
+                }
+
+                piece.CopyTo(0, buffer, count, piece.Length);
+                count += piece.Length;
+            }
+
+            int destination = random.Next(3) == 0 ? random.Next(0, (count * 3) + 2) : (count * 3) + 1;
+            AssertAgreesWithDotNet(buffer.AsSpan(0, count), destination);
+        }
+    });
+
+    [Fact]
+    public void The_close_reasons_of_the_benchmarks_transcode_as_dotNet_does_on_every_path()
+    {
+        string[] reasons =
+        [
+            "server going down no", new string('a', 123), string.Concat(Enumerable.Repeat("\u00E9\u20AC\uD83D\uDE00", 13)) + "abc",
+            "\u0421\u0435\u0440\u0432\u0435\u0440 \u0437\u0430\u043A\u0440\u044B\u0442", "\u670D\u52A1\u5668\u5DF2\u5173\u95ED", "\uD83D\uDC4B",
+            "\u041E\u0448\u0438\u0431\u043A\u0430: \u670D\u52A1\u5668 \uD83D\uDE00 bye",
+        ];
+        foreach (int path in Paths)
+        {
+            WithPath(path, () =>
+            {
+                foreach (string reason in reasons)
+                {
+                    AssertAtEveryDestinationLength(reason);
+                }
+            });
+        }
+    }
+}
