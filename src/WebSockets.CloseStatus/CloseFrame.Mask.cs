@@ -1,6 +1,10 @@
 using System;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+#if NET
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+#endif
 
 namespace WebSockets.CloseStatus;
 
@@ -32,6 +36,18 @@ public static partial class CloseFrame
         ulong wide = ((ulong)key << 32) | key;
 
         int i = 0;
+#if NET
+        // 16 bytes per step, with the key's bytes in memory order: a step's start is a multiple of 4, as the key repeats.
+        if (BitConverter.IsLittleEndian)
+        {
+            Vector128<byte> keys = Vector128.Create(BinaryPrimitives.ReverseEndianness(wide)).AsByte();
+            ref byte start = ref MemoryMarshal.GetReference(data);
+            for (; data.Length - i >= Vector128<byte>.Count; i += Vector128<byte>.Count)
+            {
+                (Vector128.LoadUnsafe(ref start, (nuint)i) ^ keys).StoreUnsafe(ref start, (nuint)i);
+            }
+        }
+#endif
         for (; data.Length - i >= sizeof(ulong); i += sizeof(ulong))
         {
             Span<byte> chunk = data.Slice(i, sizeof(ulong));

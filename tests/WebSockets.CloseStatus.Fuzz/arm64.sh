@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The UTF-8 validator's Arm64 code (the AdvSimd branch of the 128-bit path), which the x64 test runs never reach:
-# publishes this program for linux-arm64 and runs its utf8-paths check under QEMU user emulation. Installs Debian's
+# The Arm64 code of the UTF-8 validator and of the char writers' transcoder (the AdvSimd branches of their 128-bit
+# paths), which the x64 test runs never reach: publishes this program for linux-arm64 and runs its utf8-paths and
+# utf16-paths checks under QEMU user emulation. Installs Debian's
 # qemu-user-static and the arm64 C and C++ runtimes (the *-arm64-cross packages) when they are missing; the .NET
 # runtime for linux-arm64 comes from NuGet with the publish. Fails unless the run took the AdvSimd path and agreed
 # with the runtime's Utf8.IsValid on every reason.
@@ -26,3 +27,9 @@ DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 qemu-aarch64-static -L "$sysroot" "$out/
   | tee "$out/run.log"
 grep -q "this runtime gives the 128-bit (Arm64 AdvSimd) path" "$out/run.log" \
   || { echo "arm64: the run did not take the AdvSimd path" >&2; exit 1; }
+
+# The char writers' transcoder (issue #28): its 128-bit path's AdvSimd branches (zip, tbl) against the runtime's encoder.
+DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 qemu-aarch64-static -L "$sysroot" "$out/app/WebSockets.CloseStatus.Fuzz" utf16-paths \
+  | tee "$out/run16.log"
+grep -q "this runtime gives the 128-bit (Arm64 AdvSimd) path" "$out/run16.log" \
+  || { echo "arm64: the transcoder did not take the AdvSimd path" >&2; exit 1; }

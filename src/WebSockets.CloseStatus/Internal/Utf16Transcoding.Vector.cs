@@ -39,6 +39,36 @@ internal static partial class Utf16Transcoding
         int length = source.Length;
         int room = destination.Length;
 
+        // 4-7 chars without surrogates: the first 4 and the last 4, which overlap, as one block, each half written on its
+        // own, the second where its first char's bytes start (the chars they share are written again, as the same bytes).
+        if (length < BlockChars)
+        {
+            Vector128<ushort> block = Vector128.Create(
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref chars)),
+                Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref chars, length - 4)))).AsUInt16();
+            if (Vector128.Equals(block & Vector128.Create((ushort)0xF800), Vector128.Create((ushort)0xD800)) == Vector128<ushort>.Zero)
+            {
+                Vector128<ushort> upTo2 = Vector128.Equals(block & Vector128.Create((ushort)0xF800), Vector128<ushort>.Zero);
+                Encode(block, upTo2, out Vector128<ushort> first, out Vector128<ushort> second);
+                uint wide2 = ~Vector128.Equals(block & Vector128.Create((ushort)0xFF80), Vector128<ushort>.Zero).ExtractMostSignificantBits() & 0xFF;
+                uint wide3 = ~upTo2.ExtractMostSignificantBits() & 0xFF;
+                int lowIndex = (int)((wide2 & 0xF) | ((wide3 & 0xF) << 4));
+                int highIndex = (int)((wide2 >> 4) | (wide3 & 0xF0));
+                uint before = (1u << (length - 4)) - 1; // the chars before the last 4
+                int offset = length - 4 + BitOperations.PopCount(wide2 & before) + BitOperations.PopCount(wide3 & before);
+                int highCount = 4 + BitOperations.PopCount((uint)highIndex);
+                if (room - offset >= highCount)
+                {
+                    Store(InterleaveLow(first, second), ref bytes, 4 + BitOperations.PopCount((uint)lowIndex), s_threeByteHead, s_threeByteTail, lowIndex);
+                    Store(InterleaveHigh(first, second), ref Unsafe.Add(ref bytes, offset), highCount, s_threeByteHead, s_threeByteTail, highIndex);
+                    bytesWritten = offset + highCount;
+                    return OperationStatus.Done;
+                }
+            }
+
+            return FromUtf16Scalar(source, destination, 0, 0, out bytesWritten);
+        }
+
         // A short ASCII reason, the most common kind, in one step: its first and last 8 chars (16 for 16-32 chars), which
         // overlap unless it has 16 (32).
         if (length <= 4 * BlockChars && room >= length)
@@ -169,7 +199,8 @@ internal static partial class Utf16Transcoding
 
             // Surrogate pairs among other chars, none cut by the block's end and none among the shared chars.
             {
-                int end = WriteMixedBlock(block, surrogates, ref bytes, room, j, shared);
+                ushort before = shared != 0 ? Unsafe.Add(ref chars, i - shared - 1) : (ushort)0;
+                int end = WriteMixedBlock(block, surrogates, ref bytes, room, j, shared, before);
                 if (end >= 0)
                 {
                     j = end;
@@ -217,6 +248,7 @@ internal static partial class Utf16Transcoding
             }
         }
 
+
         if (Vector256.IsHardwareAccelerated)
         {
             while (count - at >= 32)
@@ -239,11 +271,24 @@ internal static partial class Utf16Transcoding
             Vector128<ushort> second = Vector128.LoadUnsafe(ref chars, (nuint)(at + 8));
             if (((first | second) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero)
             {
-                break;
+                return at;
             }
 
             Vector128.Narrow(first, second).StoreUnsafe(ref bytes, (nuint)at);
             at += 16;
+        }
+
+        // The last 1-15 chars of a run that went a step at least: the last 16 chars, which overlap the step before, whose
+        // chars were ASCII and so took the same byte each.
+        if (at != 0 && at != count)
+        {
+            Vector128<ushort> first = Vector128.LoadUnsafe(ref chars, (nuint)(count - 16));
+            Vector128<ushort> second = Vector128.LoadUnsafe(ref chars, (nuint)(count - 8));
+            if (((first | second) & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
+            {
+                Vector128.Narrow(first, second).StoreUnsafe(ref bytes, (nuint)(count - 16));
+                return count;
+            }
         }
 
         return at;
@@ -254,16 +299,18 @@ internal static partial class Utf16Transcoding
     // the output, or -1 if a surrogate is lone, or a pair is cut by the block's end, or the
     // output does not fit.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int WriteMixedBlock(Vector128<ushort> block, Vector128<ushort> surrogates, ref byte bytes, int room, int j, int shared)
+    private static int WriteMixedBlock(Vector128<ushort> block, Vector128<ushort> surrogates, ref byte bytes, int room, int j, int shared, ushort before)
     {
         Vector128<ushort> high = Vector128.Equals(block & Vector128.Create((ushort)0xFC00), Vector128.Create((ushort)0xD800));
         Vector128<ushort> low = surrogates & ~high;
         uint highBits = high.ExtractMostSignificantBits();
         uint lowBits = low.ExtractMostSignificantBits();
 
-        // Each low surrogate right after a high one, and each high one before a low one. The shared chars may hold pairs:
-        // every path writes a pair whole, so the block's first char is never the low half of a pair written before it.
-        if (((highBits << 1) ^ lowBits) != 0)
+        // Each low surrogate right after a high one, and each high one before a low one. A shared first char that is a low
+        // surrogate is the second half of a pair written already (a lone one would have ended the transcoding), whose
+        // high half, `before`, is the char before the block.
+        uint sharedLow = shared != 0 ? 1u : 0u;
+        if ((((highBits << 1) ^ lowBits) & ~sharedLow) != 0)
         {
             return -1;
         }
@@ -278,7 +325,7 @@ internal static partial class Utf16Transcoding
 
         // A low surrogate L after H: its 3-byte middle byte 80 | (L >> 6) & 3F has bits 4-5 set (L's bits 10-11); the
         // sequence's third byte has H's low 2 bits there instead. Its last byte, 80 | L & 3F, is already right.
-        Vector128<ushort> previous = Vector128.Shuffle(block, Vector128.Create((ushort)0, 0, 1, 2, 3, 4, 5, 6));
+        Vector128<ushort> previous = Vector128.Shuffle(block, Vector128.Create((ushort)0, 0, 1, 2, 3, 4, 5, 6)).WithElement(0, before);
         second ^= Vector128.ShiftLeft(Vector128.AndNot(Vector128.Create((ushort)3), previous), 12) & low;
 
         uint wide2 = ~Vector128.Equals(block & Vector128.Create((ushort)0xFF80), Vector128<ushort>.Zero).ExtractMostSignificantBits() & 0xFF;

@@ -20,8 +20,8 @@ internal static partial class Utf16Transcoding
     /// <see cref="OperationStatus.DestinationTooSmall"/> at the first scalar that does not fit, whichever comes first.
     /// </summary>
     /// <remarks>
-    /// No byte of <paramref name="destination"/> past <paramref name="bytesWritten"/> is written. On .NET, a reason of 8
-    /// chars or more goes 8 chars per step (see Utf16Transcoding.Vector.cs); shorter ones, and the netstandard2.0
+    /// No byte of <paramref name="destination"/> past <paramref name="bytesWritten"/> is written. On .NET, a reason of 4
+    /// chars or more goes up to 8 chars per step (see Utf16Transcoding.Vector.cs); shorter ones, and the netstandard2.0
     /// build, take the scalar loop. A close reason is at most 123 bytes, so the runtime's set-up for long text is what
     /// a reason would pay for most: both paths start at once.
     /// </remarks>
@@ -29,7 +29,7 @@ internal static partial class Utf16Transcoding
     public static OperationStatus FromUtf16(ReadOnlySpan<char> source, Span<byte> destination, out int bytesWritten)
     {
 #if NET
-        if (source.Length >= Vector128<ushort>.Count && IsVectorPathActive)
+        if (source.Length >= 4 && IsVectorPathActive)
         {
             return FromUtf16Vector128(source, destination, out bytesWritten);
         }
