@@ -57,6 +57,7 @@ public sealed partial class CloseHandshake
         WriteClose(destination, status, reason.AsSpan(), truncation);
 
     /// <inheritdoc cref="WriteClose(Span{byte}, WebSocketCloseStatus, string?)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int WriteClose(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason)
     {
         ThrowIfCannotSend(nameof(WriteClose));

@@ -1,5 +1,8 @@
 using System;
 using System.Buffers;
+#if !NET
+using System.Numerics;
+#endif
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -40,6 +43,16 @@ internal static partial class Utf16Transcoding
                 written++;
                 at++;
 
+#if !NET
+                // A long ASCII run goes two vectors of chars per step first, where Vector.Narrow is known to be fast.
+                if (s_narrowVectors)
+                {
+                    int narrowed = NarrowAsciiVectors(ref Unsafe.Add(ref chars, at), ref Unsafe.Add(ref bytes, written), Math.Min(end - at, room - written));
+                    at += narrowed;
+                    written += narrowed;
+                }
+
+#endif
                 // More ASCII is likely after ASCII: four chars at a time while none is above U+007F.
                 while (end - at >= 4 && room - written >= 4)
                 {
@@ -113,6 +126,40 @@ internal static partial class Utf16Transcoding
         return ((long)at << 32) | (uint)written;
     }
 
+#if !NET
+    // The netstandard2.0 build on a .NET (Core) runtime, the one apps on .NET 8 and 9 get: there Vector.Narrow is a JIT
+    // intrinsic, and two vectors per step wrote a 123-char ASCII reason about 3x as fast as the four-char loop (.NET 10).
+    // On .NET Framework and Mono its speed was not measured, so they keep the four-char loop.
+    private static readonly bool s_narrowVectors = Vector.IsHardwareAccelerated && IsDotNetCore(RuntimeInformation.FrameworkDescription);
+
+    private static bool IsDotNetCore(string description) =>
+        description.StartsWith(".NET ", StringComparison.Ordinal)
+        && !description.StartsWith(".NET Framework", StringComparison.Ordinal)
+        && !description.StartsWith(".NET Native", StringComparison.Ordinal);
+
+    // Narrows ASCII two vectors of chars per step while `count` allows one; stops before the first step with a char
+    // above U+007F. Returns the chars narrowed.
+    private static int NarrowAsciiVectors(ref char chars, ref byte bytes, int count)
+    {
+        int step = 2 * Vector<ushort>.Count;
+        int at = 0;
+        for (; count - at >= step; at += step)
+        {
+            ref byte from = ref Unsafe.As<char, byte>(ref Unsafe.Add(ref chars, at));
+            Vector<ushort> first = Unsafe.ReadUnaligned<Vector<ushort>>(ref from);
+            Vector<ushort> second = Unsafe.ReadUnaligned<Vector<ushort>>(ref Unsafe.Add(ref from, Vector<byte>.Count));
+            if (((first | second) & new Vector<ushort>(0xFF80)) != Vector<ushort>.Zero)
+            {
+                break;
+            }
+
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref bytes, at), Vector.Narrow(first, second));
+        }
+
+        return at;
+    }
+
+#endif
     /// <summary>Why the scalar loop stopped at <paramref name="at"/>, before its end: a lone surrogate, or no room.</summary>
     private static OperationStatus FailureAt(ReadOnlySpan<char> source, int at)
     {

@@ -69,35 +69,37 @@ internal static partial class Utf16Transcoding
             return FromUtf16Scalar(source, destination, 0, 0, out bytesWritten);
         }
 
-        // A short ASCII reason, the most common kind, in one step: its first and last 8 chars (16 for 16-32 chars), which
-        // overlap unless it has 16 (32).
+        // A short ASCII reason, the most common kind, in one step: its first and last 8 chars (16 for 17-32 chars), which
+        // overlap unless it has 16 (32). A reason that is not ASCII from its first char costs one test here.
         if (length <= 4 * BlockChars && room >= length)
         {
-            if (length <= 2 * BlockChars)
+            Vector128<ushort> head = Vector128.LoadUnsafe(ref chars);
+            if ((head & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
             {
-                Vector128<ushort> head = Vector128.LoadUnsafe(ref chars);
-                Vector128<ushort> tail = Vector128.LoadUnsafe(ref chars, (nuint)(length - BlockChars));
-                if (((head | tail) & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
+                if (length <= 2 * BlockChars)
                 {
-                    Vector128<ulong> narrowed = Vector128.Narrow(head, tail).AsUInt64();
-                    Unsafe.WriteUnaligned(ref bytes, narrowed.ToScalar());
-                    Unsafe.WriteUnaligned(ref Unsafe.Add(ref bytes, length - BlockChars), narrowed.GetElement(1));
-                    bytesWritten = length;
-                    return OperationStatus.Done;
+                    Vector128<ushort> tail = Vector128.LoadUnsafe(ref chars, (nuint)(length - BlockChars));
+                    if ((tail & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
+                    {
+                        Vector128<ulong> narrowed = Vector128.Narrow(head, tail).AsUInt64();
+                        Unsafe.WriteUnaligned(ref bytes, narrowed.ToScalar());
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref bytes, length - BlockChars), narrowed.GetElement(1));
+                        bytesWritten = length;
+                        return OperationStatus.Done;
+                    }
                 }
-            }
-            else
-            {
-                Vector128<ushort> head0 = Vector128.LoadUnsafe(ref chars);
-                Vector128<ushort> head1 = Vector128.LoadUnsafe(ref chars, BlockChars);
-                Vector128<ushort> tail0 = Vector128.LoadUnsafe(ref chars, (nuint)(length - (2 * BlockChars)));
-                Vector128<ushort> tail1 = Vector128.LoadUnsafe(ref chars, (nuint)(length - BlockChars));
-                if (((head0 | head1 | tail0 | tail1) & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
+                else
                 {
-                    Vector128.Narrow(head0, head1).StoreUnsafe(ref bytes);
-                    Vector128.Narrow(tail0, tail1).StoreUnsafe(ref bytes, (nuint)(length - (2 * BlockChars)));
-                    bytesWritten = length;
-                    return OperationStatus.Done;
+                    Vector128<ushort> head1 = Vector128.LoadUnsafe(ref chars, BlockChars);
+                    Vector128<ushort> tail0 = Vector128.LoadUnsafe(ref chars, (nuint)(length - (2 * BlockChars)));
+                    Vector128<ushort> tail1 = Vector128.LoadUnsafe(ref chars, (nuint)(length - BlockChars));
+                    if (((head1 | tail0 | tail1) & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
+                    {
+                        Vector128.Narrow(head, head1).StoreUnsafe(ref bytes);
+                        Vector128.Narrow(tail0, tail1).StoreUnsafe(ref bytes, (nuint)(length - (2 * BlockChars)));
+                        bytesWritten = length;
+                        return OperationStatus.Done;
+                    }
                 }
             }
         }
@@ -122,7 +124,7 @@ internal static partial class Utf16Transcoding
             Vector128<ushort> block = Vector128.LoadUnsafe(ref chars, (nuint)(i - shared));
             if ((block & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
             {
-                // More ASCII is likely after ASCII: 32 chars (or 16) at a time while none is above U+007F.
+                // More ASCII is likely after ASCII: a run of 8 chars or more goes in the widest steps it fills, the rest in one.
                 if (shared == 0)
                 {
                     int narrowed = NarrowAscii(ref Unsafe.Add(ref chars, i), ref Unsafe.Add(ref bytes, j), Math.Min(length - i, room - j));
@@ -226,8 +228,9 @@ internal static partial class Utf16Transcoding
         return FromUtf16Scalar(source, destination, i, j, out bytesWritten);
     }
 
-    // Narrows ASCII from `chars` to `bytes` in steps of 64 or 32 chars (where 512- or 256-bit vectors are fast) or 16, while `count`
-    // allows a step; stops before the first step that is not all ASCII. Returns the chars narrowed.
+    // Narrows ASCII from `chars` to `bytes` in steps of 64 or 32 chars (where 512- or 256-bit vectors are fast) or 16, while
+    // `count` allows a step, then the rest in one overlapping step; stops before the first step that is not all ASCII.
+    // Returns the chars narrowed.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NarrowAscii(ref ushort chars, ref byte bytes, int count)
     {
@@ -247,7 +250,6 @@ internal static partial class Utf16Transcoding
                 at += 64;
             }
         }
-
 
         if (Vector256.IsHardwareAccelerated)
         {
@@ -278,15 +280,18 @@ internal static partial class Utf16Transcoding
             at += 16;
         }
 
-        // The last 1-15 chars of a run that went a step at least: the last 16 chars, which overlap the step before, whose
-        // chars were ASCII and so took the same byte each.
-        if (at != 0 && at != count)
+        // The last 1-15 chars: the last 16 (or, for a run of 8-15, the first and the last 8), which overlap chars narrowed
+        // before, ASCII and so of one byte each. A short ASCII reason, the most common kind, is one step.
+        if (at != count && count >= BlockChars)
         {
-            Vector128<ushort> first = Vector128.LoadUnsafe(ref chars, (nuint)(count - 16));
+            int from = Math.Max(count - 16, 0);
+            Vector128<ushort> first = Vector128.LoadUnsafe(ref chars, (nuint)from);
             Vector128<ushort> second = Vector128.LoadUnsafe(ref chars, (nuint)(count - 8));
             if (((first | second) & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
             {
-                Vector128.Narrow(first, second).StoreUnsafe(ref bytes, (nuint)(count - 16));
+                Vector128<ulong> narrowed = Vector128.Narrow(first, second).AsUInt64();
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref bytes, from), narrowed.ToScalar());
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref bytes, count - 8), narrowed.GetElement(1));
                 return count;
             }
         }
