@@ -42,7 +42,7 @@ public sealed partial class CloseHandshake
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="reason"/> cannot be written, as <see cref="CloseFrame.TryWrite(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{char}, out int)"/> explains.</exception>
     /// <exception cref="InvalidOperationException">This endpoint's close frame was sent already, or the transport is closed.</exception>
     public int WriteClose(Span<byte> destination, WebSocketCloseStatus status, string? reason) =>
-        WriteClose(destination, status, reason.AsSpan(), CloseReasonTruncation.None);
+        WriteClose(destination, status, reason.AsSpan());
 
     /// <summary>Writes this endpoint's close frame with <paramref name="status"/> and <paramref name="reason"/>, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
     /// <param name="destination">The buffer that receives the frame, masked with a fresh random key for a client; <see cref="CloseFrame.MaxLength"/> bytes always suffice.</param>

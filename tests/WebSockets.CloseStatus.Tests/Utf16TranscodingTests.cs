@@ -157,7 +157,8 @@ public class Utf16TranscodingTests
     public void A_lone_surrogate_at_every_position_is_invalid_data_after_the_scalars_before_it(int path) => WithPath(path, () =>
     {
         // RFC 3629 §3: surrogate code points (U+D800-U+DFFF) must not be encoded; a high one needs a low one right after.
-        string[] lone = ["\uD800", "\uDBFF", "\uDC00", "\uDFFF", "\uDC00\uD800", "\uD83D\uD83D", "\uD83Da"];
+        // A high one before each char just outside the low range (DBFF, E000), as well as before a high one and ASCII.
+        string[] lone = ["\uD800", "\uDBFF", "\uDC00", "\uDFFF", "\uDC00\uD800", "\uD83D\uD83D", "\uD83Da", "\uD83D\uE000", "\uDBFF\uDBFF", "\uD800\uE000"];
         foreach (char filler in new[] { 'a', '\u00E9', '\u4E2D' })
         {
             for (int length = 1; length <= 40; length++)
@@ -210,6 +211,40 @@ public class Utf16TranscodingTests
             AssertAgreesWithDotNet(buffer.AsSpan(0, count), destination);
         }
     });
+
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void A_high_surrogate_that_ends_the_span_is_lone_though_a_low_one_follows_it_in_memory(int path) => WithPath(path, () =>
+    {
+        // RFC 3629 §3: the span is the text; a pair cut by its end is a lone high surrogate, whatever lies beyond it.
+        foreach (char filler in new[] { 'a', '\u0430', '\u4E2D' })
+        {
+            for (int length = 1; length <= 40; length++)
+            {
+                char[] memory = [.. Enumerable.Repeat(filler, length - 1), '\uD83D', '\uDE00', 'a'];
+                ReadOnlySpan<char> text = memory.AsSpan(0, length);
+                Utf16Transcoding.FromUtf16(text, new byte[200], out int written).Should().Be(OperationStatus.InvalidData);
+                written.Should().Be(System.Text.Encoding.UTF8.GetByteCount(memory, 0, length - 1));
+                AssertAgreesWithDotNet(text, 200);
+            }
+        }
+    });
+
+#if LIBRARY_NETSTANDARD2_0
+    [Theory]
+    [InlineData(".NET 10.0.12", true)]
+    [InlineData(".NET 8.0.11", true)]
+    [InlineData(".NET Core 3.1.32", true)]
+    [InlineData(".NET Framework 4.8.9290.0", false)]
+    [InlineData(".NET Native 2.2.12-rel-29512-00", false)]
+    [InlineData("Mono 6.12.0.206", false)]
+    [InlineData("", false)]
+    public void The_netstandard2_0_build_narrows_with_vectors_on_dotNet_Core_runtimes_only(string frameworkDescription, bool narrows)
+    {
+        // The runtimes whose RuntimeInformation.FrameworkDescription this is: Vector.Narrow was measured on .NET, not on the others.
+        Utf16Transcoding.IsDotNetCore(frameworkDescription).Should().Be(narrows);
+    }
+#endif
 
     [Fact]
     public void The_close_reasons_of_the_benchmarks_transcode_as_dotNet_does_on_every_path()

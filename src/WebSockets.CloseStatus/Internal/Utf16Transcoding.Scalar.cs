@@ -100,13 +100,14 @@ internal static partial class Utf16Transcoding
             }
             else
             {
-                uint low;
-                if (c >= 0xDC00 || at + 1 >= length || (low = Unsafe.Add(ref chars, at + 1)) - 0xDC00u >= 0x400)
+                // A high surrogate, with a char after it that is a low one: a pair.
+                if (c >= 0xDC00 || at + 1 >= length)
                 {
                     break;
                 }
 
-                if (room - written < 4)
+                uint low = Unsafe.Add(ref chars, at + 1);
+                if (low - 0xDC00u >= 0x400 || room - written < 4)
                 {
                     break;
                 }
@@ -132,7 +133,8 @@ internal static partial class Utf16Transcoding
     // On .NET Framework and Mono its speed was not measured, so they keep the four-char loop.
     private static readonly bool s_narrowVectors = Vector.IsHardwareAccelerated && IsDotNetCore(RuntimeInformation.FrameworkDescription);
 
-    private static bool IsDotNetCore(string description) =>
+    /// <summary>Whether <paramref name="description"/>, a <c>RuntimeInformation.FrameworkDescription</c>, names .NET (Core): ".NET 8.0.11", ".NET Core 3.1.32".</summary>
+    internal static bool IsDotNetCore(string description) =>
         description.StartsWith(".NET ", StringComparison.Ordinal)
         && !description.StartsWith(".NET Framework", StringComparison.Ordinal)
         && !description.StartsWith(".NET Native", StringComparison.Ordinal);
