@@ -566,6 +566,12 @@ public class CloseHandshakeTests
         Action bytes = () => utf8.WriteClose(new byte[tooSmall], WebSocketCloseStatus.NormalClosure, "x"u8);
         bytes.Should().Throw<ArgumentException>().WithParameterName("destination");
         utf8.IsCloseSent.Should().BeFalse();
+
+        var truncating = new CloseHandshake(role);
+        Action cut = () => truncating.WriteClose(new byte[tooSmall], WebSocketCloseStatus.NormalClosure, "x", CloseReasonTruncation.TruncateWithEllipsis);
+        cut.Should().Throw<ArgumentException>().WithParameterName("destination")
+            .WithMessage($"The destination has {tooSmall} bytes, too few for this close frame*");
+        truncating.IsCloseSent.Should().BeFalse();
     }
 
     [Fact]
