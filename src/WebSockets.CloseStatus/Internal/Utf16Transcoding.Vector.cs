@@ -11,13 +11,16 @@ using System.Runtime.Intrinsics.X86;
 namespace WebSockets.CloseStatus.Internal;
 
 /// <summary>
-/// The 128-bit path: 8 chars per step. A block of ASCII is narrowed; a block below U+0800 is encoded as 2 bytes per char
-/// and a block without surrogates as 3 bytes per char (4 chars at a time), and the bytes a char does not use are squeezed
-/// out with a byte shuffle from a table indexed by which chars are wider than 1 (and 2) bytes, as simdutf does on SSE
-/// (Lemire and Keiser, "Transcoding Billions of Unicode Characters per Second with SIMD Instructions", 2022). A block
-/// with a surrogate goes to the scalar loop. The last block is the span's last 8 chars: the chars it shares with the block
-/// before were written already and are written again, as the same bytes, so no block ends in the scalar loop and no
-/// byte past the output is written.
+/// The 128-bit path: 8 chars per step. A block of ASCII is narrowed (and an ASCII run then goes in the widest steps it
+/// fills); a block below U+0800 is encoded as 2 bytes per char, a block without surrogates as 1-3 bytes per char, a
+/// block of four surrogate pairs as four 4-byte sequences, and a block with pairs among other chars with each pair
+/// split into 2 + 2 bytes; the bytes a char does not use are squeezed out with a byte shuffle from a table indexed by
+/// which chars are wider than 1 (and 2) bytes, as simdutf does on SSE (Lemire and Keiser, "Transcoding Billions of
+/// Unicode Characters per Second with SIMD Instructions", 2022). The last block is the span's last 8 chars: the chars it
+/// shares with the block before were written already and are written again, as the same bytes, so no byte past the
+/// output is written. 4-7 chars without surrogates are one block of the first and last 4; a short ASCII reason is one
+/// step. The scalar loop takes a block with a lone surrogate or a pair cut by its end (and says which), and the last 1-3
+/// chars after a block that is not ASCII.
 /// </summary>
 internal static partial class Utf16Transcoding
 {
