@@ -512,6 +512,8 @@ public class CloseHandshakeTests
 
         Action againWithReason = () => server.WriteClose(new byte[CloseFrame.MaxLength], WebSocketCloseStatus.EndpointUnavailable, "again");
         againWithReason.Should().Throw<InvalidOperationException>().WithMessage("*sent its close frame already*");
+        Action againTruncating = () => server.WriteClose(new byte[CloseFrame.MaxLength], WebSocketCloseStatus.EndpointUnavailable, "again", CloseReasonTruncation.TruncateWithEllipsis);
+        againTruncating.Should().Throw<InvalidOperationException>().WithMessage("*sent its close frame already*");
         again.Should().Throw<InvalidOperationException>().WithMessage("WriteClose cannot be called now: this endpoint has sent its close frame already*§5.5.1*");
         due.Should().Throw<InvalidOperationException>().WithMessage("*sent its close frame already*");
         server.SentStatus.Should().Be(WebSocketCloseStatus.NormalClosure);
