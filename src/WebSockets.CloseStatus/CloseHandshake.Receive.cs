@@ -101,19 +101,18 @@ public sealed partial class CloseHandshake
         utf8Reason.CopyTo(_reason); // may overlap: a masked frame's reason is already in _reason, two bytes in
         _reasonLength = utf8Reason.Length;
         _receivedStatus = status;
-        _received = true;
-        Start(CloseInitiator.Remote);
+        Set(Flags.Received, CloseInitiator.Remote);
     }
 
     private void ThrowIfCannotReceive(string operation)
     {
         ThrowIfClosed(operation);
-        if (_received)
+        if (Has(Flags.Received))
         {
             ThrowHelper.ThrowHandshakeMisuse(operation, "the peer's close frame has already arrived, and nothing follows it (RFC 6455 §5.5.1)");
         }
 
-        if (_failed)
+        if (Has(Flags.Failed))
         {
             ThrowHelper.ThrowHandshakeMisuse(operation, "the connection has failed, and nothing more is read from it (RFC 6455 §7.1.7)");
         }

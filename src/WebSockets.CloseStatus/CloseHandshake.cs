@@ -20,17 +20,13 @@ public sealed partial class CloseHandshake
 {
     // The peer's reason, at its start; a masked frame is unmasked into it first, so a read copies nothing twice.
     private readonly byte[] _reason = new byte[ClosePayload.MaxLength];
-    private int _reasonLength;
-    private bool _sent;
-    private bool _received;
-    private bool _failed;
-    private bool _timedOut;
-    private bool _closed;
-    private WebSocketCloseStatus _sentStatus;
-    private WebSocketCloseStatus _receivedStatus;
-    private WebSocketCloseStatus _failureStatus;
-    private CloseFrameError _peerCloseError;
-    private CloseInitiator _initiator;
+    // Every event sets flags in one field, so Reset is one store; the other fields count only while their flag is set.
+    private Flags _flags;
+    private int _reasonLength; // with Flags.Received
+    private WebSocketCloseStatus _sentStatus; // with Flags.Sent
+    private WebSocketCloseStatus _receivedStatus; // with Flags.Received
+    private WebSocketCloseStatus _failureStatus; // with Flags.Failed
+    private CloseFrameError _peerCloseError; // with Flags.Failed
 
     /// <summary>Initializes the closing handshake of a connection that is open.</summary>
     /// <param name="role">This endpoint's role: a client masks the close frames it writes and waits for the server to close TCP.</param>
@@ -50,8 +46,8 @@ public sealed partial class CloseHandshake
 
     /// <summary>Gets the state of the handshake.</summary>
     public CloseHandshakeState State =>
-        _closed ? CloseHandshakeState.Closed
-        : _sent || _received || _failed ? CloseHandshakeState.Closing
+        Has(Flags.Closed) ? CloseHandshakeState.Closed
+        : Has(Flags.Sent | Flags.Received | Flags.Failed) ? CloseHandshakeState.Closing
         : CloseHandshakeState.Open;
 
     /// <summary>Gets what the stack must do next; check it after every call.</summary>
@@ -59,36 +55,36 @@ public sealed partial class CloseHandshake
     {
         get
         {
-            if (_closed)
+            if (Has(Flags.Closed))
             {
                 return CloseHandshakeAction.None;
             }
 
-            if (!_sent)
+            if (!Has(Flags.Sent))
             {
-                return _received || _failed ? CloseHandshakeAction.SendClose : CloseHandshakeAction.None;
+                return Has(Flags.Received | Flags.Failed) ? CloseHandshakeAction.SendClose : CloseHandshakeAction.None;
             }
 
-            if (_failed || _timedOut || (_received && Role == WebSocketRole.Server))
+            if (Has(Flags.Failed | Flags.TimedOut) || (Has(Flags.Received) && Role == WebSocketRole.Server))
             {
                 return CloseHandshakeAction.CloseTransport;
             }
 
-            return _received ? CloseHandshakeAction.AwaitTransportClose : CloseHandshakeAction.AwaitClose;
+            return Has(Flags.Received) ? CloseHandshakeAction.AwaitTransportClose : CloseHandshakeAction.AwaitClose;
         }
     }
 
     /// <summary>Gets whether the stack may still send data frames: not after our close frame (§5.5.1), nor once the connection has failed or closed.</summary>
-    public bool CanSendData => !(_sent || _failed || _closed);
+    public bool CanSendData => !Has(Flags.Sent | Flags.Failed | Flags.Closed);
 
     /// <summary>Gets whether frames from the peer are still to be read: until its close frame arrives (§5.5.1), the connection fails, or the transport closes.</summary>
-    public bool CanReceiveData => !(_received || _failed || _closed);
+    public bool CanReceiveData => !Has(Flags.Received | Flags.Failed | Flags.Closed);
 
     /// <summary>Gets whether this endpoint has written its close frame.</summary>
-    public bool IsCloseSent => _sent;
+    public bool IsCloseSent => Has(Flags.Sent);
 
     /// <summary>Gets whether a well-formed close frame has arrived from the peer; a malformed one counts as none (§7.1.7).</summary>
-    public bool IsCloseReceived => _received;
+    public bool IsCloseReceived => Has(Flags.Received);
 
     /// <summary>
     /// Gets the WebSocket connection close code (§7.1.5): the status of the peer's close frame, <see cref="WebSocketCloseStatus.Empty"/>
@@ -96,31 +92,31 @@ public sealed partial class CloseHandshake
     /// <see langword="null"/> while none has arrived and the transport is open.
     /// </summary>
     public WebSocketCloseStatus? CloseStatus =>
-        _received ? _receivedStatus
-        : _closed ? WebSocketCloseStatus.AbnormalClosure
+        Has(Flags.Received) ? _receivedStatus
+        : Has(Flags.Closed) ? WebSocketCloseStatus.AbnormalClosure
         : null;
 
     /// <summary>Gets the WebSocket connection close reason (§7.1.6) as UTF-8: the peer's reason, empty if it had none or no close frame arrived.</summary>
-    public ReadOnlySpan<byte> Utf8CloseReason => new(_reason, 0, _reasonLength);
+    public ReadOnlySpan<byte> Utf8CloseReason => new(_reason, 0, ReasonLength);
 
     /// <summary>Gets whether the connection closed cleanly (§7.1.4): the transport closed after close frames went both ways.</summary>
-    public bool WasClean => _closed && _sent && _received;
+    public bool WasClean => (_flags & (Flags.Closed | Flags.Sent | Flags.Received)) == (Flags.Closed | Flags.Sent | Flags.Received);
 
     /// <summary>Gets which endpoint started closing the connection; <see cref="CloseInitiator.None"/> until one did.</summary>
-    public CloseInitiator Initiator => _initiator;
+    public CloseInitiator Initiator => (CloseInitiator)((int)(_flags & Flags.Initiator) >> InitiatorShift);
 
     /// <summary>Gets the status of the close frame this endpoint wrote (<see cref="WebSocketCloseStatus.Empty"/> for one without a status), or <see langword="null"/> before it wrote one.</summary>
-    public WebSocketCloseStatus? SentStatus => _sent ? _sentStatus : null;
+    public WebSocketCloseStatus? SentStatus => Has(Flags.Sent) ? _sentStatus : null;
 
     /// <summary>Gets the status the connection was failed with (§7.1.7), by <see cref="Fail"/> or on a malformed close frame, or <see langword="null"/> if it has not failed.</summary>
-    public WebSocketCloseStatus? FailureStatus => _failed ? _failureStatus : null;
+    public WebSocketCloseStatus? FailureStatus => Has(Flags.Failed) ? _failureStatus : null;
 
     /// <summary>Gets why the peer's close frame was rejected, or <see cref="CloseFrameError.None"/> if none was.</summary>
-    public CloseFrameError PeerCloseError => _peerCloseError;
+    public CloseFrameError PeerCloseError => Has(Flags.Failed) ? _peerCloseError : CloseFrameError.None;
 
     /// <summary>Decodes <see cref="Utf8CloseReason"/>; allocates a string unless the reason is empty.</summary>
     /// <returns>The peer's reason; <see cref="string.Empty"/> if there is none.</returns>
-    public string GetCloseReason() => Encoding.UTF8.GetString(_reason, 0, _reasonLength);
+    public string GetCloseReason() => Encoding.UTF8.GetString(_reason, 0, ReasonLength);
 
     /// <summary>Fails the connection (§7.1.7) for a problem the stack found, such as 1007 for a text message that is not UTF-8 or 1009 for one too big.</summary>
     /// <param name="status">The status to close with; must be valid on the wire.</param>
@@ -138,7 +134,7 @@ public sealed partial class CloseHandshake
         }
 
         ThrowIfClosed(nameof(Fail));
-        if (_failed)
+        if (Has(Flags.Failed))
         {
             return;
         }
@@ -148,7 +144,7 @@ public sealed partial class CloseHandshake
 
     /// <summary>Reports that the transport closed: by end of stream, by a reset, or because the stack closed it (§7.1.4).</summary>
     /// <remarks>Allowed at any point; the result is final afterwards. A second call changes nothing.</remarks>
-    public void ReportTransportClosed() => _closed = true;
+    public void ReportTransportClosed() => _flags |= Flags.Closed;
 
     /// <summary>Reports that the stack's timer ran out while it awaited the peer's close frame or, as a client, the server's closing of TCP.</summary>
     /// <remarks>The stack then closes the transport itself (<see cref="CloseHandshakeAction.CloseTransport"/>, RFC 6455 §7.1.1).</remarks>
@@ -163,43 +159,59 @@ public sealed partial class CloseHandshake
                 "nothing is awaited: the action is " + action.ToString() + ", and a timeout is only reported while it is AwaitClose or AwaitTransportClose");
         }
 
-        _timedOut = true;
+        _flags |= Flags.TimedOut;
     }
 
     /// <summary>Returns the handshake to <see cref="CloseHandshakeState.Open"/> for a new connection in the same role, so that pooled connections allocate nothing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Reset()
-    {
-        _reasonLength = 0;
-        _sent = _received = _failed = _timedOut = _closed = false;
-        _sentStatus = _receivedStatus = _failureStatus = default;
-        _peerCloseError = CloseFrameError.None;
-        _initiator = CloseInitiator.None;
-    }
+    public void Reset() => _flags = 0;
 
     private void FailCore(WebSocketCloseStatus status, CloseFrameError peerCloseError)
     {
-        _failed = true;
         _failureStatus = status;
         _peerCloseError = peerCloseError;
-        Start(CloseInitiator.Local);
+        Set(Flags.Failed, CloseInitiator.Local);
     }
 
+    private int ReasonLength => Has(Flags.Received) ? _reasonLength : 0;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Start(CloseInitiator initiator)
+    private bool Has(Flags any) => (_flags & any) != 0;
+
+    // Sets event and, if no endpoint has started closing yet, records initiator as the one that did.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Set(Flags @event, CloseInitiator initiator)
     {
-        if (_initiator == CloseInitiator.None)
+        Flags flags = _flags | @event;
+        if ((flags & Flags.Initiator) == 0)
         {
-            _initiator = initiator;
+            flags |= (Flags)((int)initiator << InitiatorShift);
         }
+
+        _flags = flags;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfClosed(string operation)
     {
-        if (_closed)
+        if (Has(Flags.Closed))
         {
             ThrowHelper.ThrowHandshakeMisuse(operation, "the transport is closed");
         }
+    }
+
+    private const int InitiatorShift = 5;
+
+    [Flags]
+    private enum Flags
+    {
+        Sent = 1,
+        Received = 2,
+        Failed = 4,
+        TimedOut = 8,
+        Closed = 16,
+
+        // The CloseInitiator, two bits from InitiatorShift.
+        Initiator = 3 << InitiatorShift,
     }
 }

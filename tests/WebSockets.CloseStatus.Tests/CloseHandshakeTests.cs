@@ -766,6 +766,8 @@ public class CloseHandshakeTests
         client.WriteClose(new byte[CloseFrame.MaxLength], WebSocketCloseStatus.NormalClosure);
 
         client.Utf8CloseReason.IsEmpty.Should().BeTrue();
+        client.GetCloseReason().Should().BeEmpty("the reason of the earlier connection is gone");
+        client.CloseStatus.Should().BeNull();
         client.Action.Should().Be(CloseHandshakeAction.AwaitClose, "the timeout of the earlier connection is gone");
         client.IsCloseReceived.Should().BeFalse();
     }
