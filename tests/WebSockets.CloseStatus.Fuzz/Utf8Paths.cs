@@ -12,8 +12,8 @@ namespace WebSockets.CloseStatus.Fuzz;
 /// The validator's differential check for a CPU the test suite cannot reach: CI publishes this program for linux-arm64
 /// and runs it under QEMU, so the AdvSimd branch of the 128-bit path runs (the test suite runs on x64 only). Through
 /// ClosePayload.Read's verdict against the runtime's Utf8.IsValid: every 1- and 2-byte sequence and all 2^24 3-byte ones
-/// on and across the 16-byte block boundary, 4-byte sequences of the values that decide Table 3-7, and mutated reasons
-/// in several scripts. About half a minute under emulation, a few seconds natively.
+/// on and across the 16-byte block boundary, 4-byte sequences of the values that decide Table 3-7, 3- and 4-byte ones at
+/// every position of a reason under 16 bytes (one zero-padded step), and mutated reasons in several scripts. About half a minute under emulation, a few seconds natively.
 /// </summary>
 public static class Utf8Paths
 {
@@ -103,6 +103,34 @@ public static class Utf8Paths
             Flush();
         });
         Report("4-byte sequences", stopwatch);
+
+        // Reasons under 16 bytes (one zero-padded 128-bit step on .NET): 3- and 4-byte sequences of the deciding values at
+        // every position, with ASCII after them to the 15th byte and cut off after them.
+        Parallel.ForEach(s_deciding, a =>
+        {
+            byte[] payload = new byte[2 + 15];
+            foreach (byte b in s_deciding)
+            {
+                foreach (byte c in s_deciding)
+                {
+                    for (int position = 0; position <= 12; position++)
+                    {
+                        Check(payload, [a, b, c], position, lead: position % 2 == 0);
+                    }
+
+                    foreach (byte d in s_deciding)
+                    {
+                        for (int position = 0; position <= 11; position++)
+                        {
+                            Check(payload, [a, b, c, d], position, lead: position % 2 == 1);
+                        }
+                    }
+                }
+            }
+
+            Flush();
+        });
+        Report("short reasons", stopwatch);
 
         // Reasons in several scripts, every length, with bytes flipped, replaced and cut.
         Parallel.For(0, 8, worker =>

@@ -285,6 +285,54 @@ public class Utf8ValidationTests
         }
     }
 
+    /// <summary>
+    /// Inputs under 16 bytes, which .NET checks in one zero-padded 128-bit step (the zeros must not hide a sequence cut
+    /// off at the end): every 1- and 2-byte sequence, and 3- and 4-byte ones of the bytes that decide RFC 3629's Table
+    /// 3-7, at every position of short lengths, in ASCII and after a 2-byte character.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void Rfc3629_ShortInputs_EverySequenceAtEveryPosition(int bits) => WithPath(bits, () =>
+    {
+        byte[] deciding = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF];
+        IEnumerable<byte[]> sequences = Enumerable.Range(0, 1 << 16).Select(v => new[] { (byte)(v >> 8), (byte)v })
+            .Concat(Enumerable.Range(0, 256).Select(v => new[] { (byte)v }))
+            .Concat(deciding.SelectMany(a => deciding.SelectMany(b => deciding.Select(c => new[] { a, b, c }))))
+            .Concat(deciding.Where(a => a >= 0xC0).SelectMany(a => deciding.Where(b => b >= 0x80).SelectMany(b => new byte[] { 0x80, 0xBF, 0x41 }.SelectMany(c => new byte[] { 0x80, 0xBF, 0x41 }.Select(d => new[] { a, b, c, d })))));
+        Parallel.ForEach(sequences.Chunk(4096), chunk =>
+        {
+            byte[] buffer = new byte[15];
+            foreach (byte[] sequence in chunk)
+            {
+                // Lengths on each side of the 8-byte halves of the step, every position in them.
+                int[] lengths = s_cases >= 1_000_000 ? [sequence.Length, sequence.Length + 1, 7, 8, 9, 15] : [sequence.Length, 8, 15];
+                foreach (int length in lengths)
+                {
+                    for (int position = 0; position + sequence.Length <= length; position++)
+                    {
+                        foreach (bool lead in new[] { false, true })
+                        {
+                            if (lead && position < 2)
+                            {
+                                continue;
+                            }
+
+                            buffer.AsSpan().Fill((byte)'a');
+                            if (lead)
+                            {
+                                buffer[0] = 0xC3;
+                                buffer[1] = 0xA9;
+                            }
+
+                            sequence.CopyTo(buffer.AsSpan(position));
+                            AssertAgreesWithDotNet(buffer.AsSpan(0, length));
+                        }
+                    }
+                }
+            }
+        });
+    });
+
     /// <summary>Random reasons in many scripts, then mutated: bit flips, replaced, inserted and deleted bytes, cut ends.</summary>
     [Theory]
     [MemberData(nameof(AllPaths))]

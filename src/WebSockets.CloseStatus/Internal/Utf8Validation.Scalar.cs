@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 namespace WebSockets.CloseStatus.Internal;
 
 /// <summary>
-/// The scalar loop: the netstandard2.0 build's only path, .NET's for inputs under 16 bytes, and the vector paths' way to
+/// The scalar loop: the netstandard2.0 build's only path, .NET's without SSSE3/AdvSimd, and the vector paths' way to
 /// the exact index of an error. Each sequence is checked as one little-endian 32-bit word: a mask and a compare say
 /// which length its lead byte starts and that the continuations are there, and a test of a few more bits applies
 /// Table 3-7's narrower second-byte ranges. Text in one script is runs of one sequence length: 3-byte sequences are

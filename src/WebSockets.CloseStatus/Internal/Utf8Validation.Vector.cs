@@ -96,6 +96,18 @@ internal static partial class Utf8Validation
     private static bool TryIndexOfInvalidVector(ReadOnlySpan<byte> source, bool exact, out int index)
     {
         int bits = ActiveVectorBits;
+
+        // A short ASCII reason, the common case, in one step without a call: its first and last 16 bytes cover it.
+        if (bits >= 128 && source.Length <= 2 * Vector128<byte>.Count)
+        {
+            ref byte origin = ref MemoryMarshal.GetReference(source);
+            if (IsAscii(Vector128.LoadUnsafe(ref origin) | Vector128.LoadUnsafe(ref origin, (nuint)(source.Length - Vector128<byte>.Count))))
+            {
+                index = -1;
+                return true;
+            }
+        }
+
         if (bits >= 512 && source.Length >= Vector512<byte>.Count)
         {
             index = IndexOfInvalid512(source, exact);
@@ -116,6 +128,30 @@ internal static partial class Utf8Validation
 
         index = 0;
         return false;
+    }
+
+    /// <summary>
+    /// An input under 16 bytes in one 128-bit step, read zero-padded: the zeros after it catch a sequence it cuts off, as
+    /// in <see cref="Finish128"/>. The exact index of an error, and a CPU without the step, are left to the scalar loop.
+    /// </summary>
+    private static int IndexOfInvalidShort(ReadOnlySpan<byte> source, bool exact)
+    {
+        if (ActiveVectorBits < 128)
+        {
+            return IndexOfInvalid(source, 0);
+        }
+
+        ref byte origin = ref MemoryMarshal.GetReference(source);
+        int length = source.Length;
+        Vector128<byte> input = (length >= sizeof(ulong)
+            ? Vector128.Create(ReadUInt64(ref origin, 0), ReadEnd(ref origin, sizeof(ulong), length - sizeof(ulong)))
+            : Vector128.CreateScalar(ReadEnd(ref origin, 0, length))).AsByte();
+        if (IsAscii(input) || Errors128(input, Vector128<byte>.Zero) == Vector128<byte>.Zero)
+        {
+            return -1;
+        }
+
+        return exact ? IndexOfInvalid(source, 0) : 0;
     }
 
     /// <summary>

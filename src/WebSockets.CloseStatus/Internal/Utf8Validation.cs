@@ -42,7 +42,12 @@ internal static partial class Utf8Validation
     private static int Find(ReadOnlySpan<byte> source, bool exact)
     {
 #if NET8_0_OR_GREATER
-        if (source.Length >= Vector128<byte>.Count && TryIndexOfInvalidVector(source, exact, out int index))
+        if (source.Length < Vector128<byte>.Count)
+        {
+            return IndexOfInvalidShort(source, exact);
+        }
+
+        if (TryIndexOfInvalidVector(source, exact, out int index))
         {
             return index;
         }
