@@ -8,7 +8,7 @@ using System.Runtime.InteropServices;
 
 namespace WebSockets.CloseStatus.Internal;
 
-/// <summary>The scalar loop: the netstandard2.0 build's only path; on .NET, reasons under 4 chars (or of 4-7 with a surrogate), blocks with a lone surrogate or a cut pair, and the last 1-3 chars after a block that is not ASCII.</summary>
+/// <summary>The scalar loop: the netstandard2.0 build's only path; on .NET, reasons under 4 chars (or of 4-7 with a surrogate), blocks with a lone surrogate or a cut pair, and the last 1-3 chars after a block that is not ASCII, unless they are ASCII.</summary>
 internal static partial class Utf16Transcoding
 {
     // The high 9 bits of four chars: all clear when the four are ASCII.

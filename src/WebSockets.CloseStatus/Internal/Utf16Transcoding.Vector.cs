@@ -19,8 +19,8 @@ namespace WebSockets.CloseStatus.Internal;
 /// Unicode Characters per Second with SIMD Instructions", 2022). The last block is the span's last 8 chars: the chars it
 /// shares with the block before were written already and are written again, as the same bytes, so no byte past the
 /// output is written. 4-7 chars without surrogates are one block of the first and last 4; a short ASCII reason is one
-/// step. The scalar loop takes a block with a lone surrogate or a pair cut by its end (and says which), and the last 1-3
-/// chars after a block that is not ASCII.
+/// step. The last 1-3 chars after a block that is not ASCII are written one by one when they are ASCII. The scalar loop
+/// takes a block with a lone surrogate or a pair cut by its end (and says which), and other last 1-3 chars.
 /// </summary>
 internal static partial class Utf16Transcoding
 {
@@ -151,10 +151,24 @@ internal static partial class Utf16Transcoding
                 continue;
             }
 
-            // The last few chars of a reason that is not ASCII there: cheaper one at a time than again in a whole block.
+            // The last 1-3 chars of a reason that is not ASCII there: cheaper one at a time than again in a whole block.
+            // ASCII ones (a closing "bye" or "!") are written here; others go to the scalar loop.
             if (shared > BlockChars - 4)
             {
-                break;
+                int rest = length - i;
+                ulong last = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref chars, length - 4))) >> (16 * (4 - rest));
+                if (!BitConverter.IsLittleEndian || (last & 0xFF80_FF80_FF80_FF80) != 0 || room - j < rest)
+                {
+                    break;
+                }
+
+                for (int k = 0; k < rest; k++)
+                {
+                    Unsafe.Add(ref bytes, j + k) = (byte)(last >> (16 * k));
+                }
+
+                bytesWritten = j + rest;
+                return OperationStatus.Done;
             }
 
             if ((block & Vector128.Create((ushort)0xF800)) == Vector128<ushort>.Zero)
