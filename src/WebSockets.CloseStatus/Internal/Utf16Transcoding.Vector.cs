@@ -157,7 +157,7 @@ internal static partial class Utf16Transcoding
             {
                 int rest = length - i;
                 ulong last = Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref chars, length - 4))) >> (16 * (4 - rest));
-                if (!BitConverter.IsLittleEndian || (last & 0xFF80_FF80_FF80_FF80) != 0 || room - j < rest)
+                if (!BitConverter.IsLittleEndian || (last & NonAsciiMask4) != 0 || room - j < rest)
                 {
                     break;
                 }
