@@ -40,6 +40,13 @@ internal static partial class Utf8Validation
     private const uint Seq4Mask = 0xC0C0_C0F8;
     private const uint Seq4 = 0x8080_80F0;
 
+#if NET
+    private const bool SkipsAsciiWithVectors = true; // Vector<T> is SIMD wherever .NET runs
+#else
+    // Where the runtime makes Vector<T> fast (PortableVectors), unless a test narrowed the path to the scalar loop alone.
+    private static bool SkipsAsciiWithVectors => ActiveVectorBits > 0;
+#endif
+
     /// <summary>Like <see cref="IndexOfInvalid(ReadOnlySpan{byte})"/>, from <paramref name="start"/>, where no sequence may begin before.</summary>
     private static int IndexOfInvalid(ReadOnlySpan<byte> source, int start)
     {
@@ -51,7 +58,8 @@ internal static partial class Utf8Validation
             // ASCII and 2-byte sequences (a 2-byte script with ASCII spaces and punctuation), eight bytes at a time, with
             // no branch on which bytes are which: bit 7 of each byte lane marks what the byte is. A long ASCII run goes
             // a vector at a time first.
-            while (length - i >= Vector<byte>.Count
+            while (SkipsAsciiWithVectors
+                && length - i >= Vector<byte>.Count
                 && (MemoryMarshal.Read<Vector<byte>>(source.Slice(i)) & new Vector<byte>(0x80)) == Vector<byte>.Zero)
             {
                 i += Vector<byte>.Count;

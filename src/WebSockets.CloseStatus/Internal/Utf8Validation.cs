@@ -12,14 +12,14 @@ namespace WebSockets.CloseStatus.Internal;
 internal static partial class Utf8Validation
 {
     /// <summary>The widest vector path the tests let the validator use: 512, 256, 128, or 0 for the scalar loop.</summary>
-    /// <remarks>Every path gives the same answers, so a test that narrows it changes only which code runs in other tests. The netstandard2.0 build has the scalar loop only.</remarks>
+    /// <remarks>Every path gives the same answers, so a test that narrows it changes only which code runs in other tests. The netstandard2.0 build has the scalar loop only; above 0, it skips ASCII with <c>Vector&lt;T&gt;</c> where that is fast (<c>PortableVectors</c>).</remarks>
     internal static int MaxVectorBits { get; set; } = 512;
 
     /// <summary>The path the validator takes: the widest the runtime supports, within <see cref="MaxVectorBits"/>.</summary>
 #if NET
     internal static int ActiveVectorBits => Math.Min(MaxVectorBits, HardwareVectorBits);
 #else
-    internal static int ActiveVectorBits => 0;
+    internal static int ActiveVectorBits => PortableVectors.AreFast && MaxVectorBits > 0 ? 8 * Vector<byte>.Count : 0;
 #endif
 
     /// <summary>Tests whether <paramref name="source"/> is well-formed UTF-8.</summary>
