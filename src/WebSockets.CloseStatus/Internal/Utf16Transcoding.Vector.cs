@@ -245,69 +245,86 @@ internal static partial class Utf16Transcoding
         return FromUtf16Scalar(source, destination, i, j, out bytesWritten);
     }
 
-    // Narrows ASCII from `chars` to `bytes` in steps of 64 or 32 chars (where 512- or 256-bit vectors are fast) or 16, while
-    // `count` allows a step, then the rest in one overlapping step; stops before the first step that is not all ASCII.
-    // Returns the chars narrowed.
+    // Narrows ASCII from `chars` to `bytes` in steps of 64 or 32 chars (where 512- or 256-bit vectors are fast) or 16, the
+    // last step of each width overlapping the chars before it, which are ASCII and so of one byte each (123 ASCII chars
+    // are two 64-char steps); stops before the first step that is not all ASCII, and tries the next narrower width from
+    // there. Returns the chars narrowed.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int NarrowAscii(ref ushort chars, ref byte bytes, int count)
     {
         int at = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Vector512.IsHardwareAccelerated && count >= 64)
         {
-            while (count - at >= 64)
+            while (true)
             {
-                Vector512<ushort> first = Vector512.LoadUnsafe(ref chars, (nuint)at);
-                Vector512<ushort> second = Vector512.LoadUnsafe(ref chars, (nuint)(at + 32));
+                int from = Math.Min(at, count - 64);
+                Vector512<ushort> first = Vector512.LoadUnsafe(ref chars, (nuint)from);
+                Vector512<ushort> second = Vector512.LoadUnsafe(ref chars, (nuint)(from + 32));
                 if (((first | second) & Vector512.Create((ushort)0xFF80)) != Vector512<ushort>.Zero)
                 {
                     break;
                 }
 
-                Vector512.Narrow(first, second).StoreUnsafe(ref bytes, (nuint)at);
-                at += 64;
+                Vector512.Narrow(first, second).StoreUnsafe(ref bytes, (nuint)from);
+                at = from + 64;
+                if (at == count)
+                {
+                    return at;
+                }
             }
         }
 
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && count >= 32)
         {
-            while (count - at >= 32)
+            while (true)
             {
-                Vector256<ushort> first = Vector256.LoadUnsafe(ref chars, (nuint)at);
-                Vector256<ushort> second = Vector256.LoadUnsafe(ref chars, (nuint)(at + 16));
+                int from = Math.Min(at, count - 32);
+                Vector256<ushort> first = Vector256.LoadUnsafe(ref chars, (nuint)from);
+                Vector256<ushort> second = Vector256.LoadUnsafe(ref chars, (nuint)(from + 16));
                 if (((first | second) & Vector256.Create((ushort)0xFF80)) != Vector256<ushort>.Zero)
+                {
+                    break;
+                }
+
+                Vector256.Narrow(first, second).StoreUnsafe(ref bytes, (nuint)from);
+                at = from + 32;
+                if (at == count)
+                {
+                    return at;
+                }
+            }
+        }
+
+        if (count >= 16)
+        {
+            while (true)
+            {
+                int from = Math.Min(at, count - 16);
+                Vector128<ushort> first = Vector128.LoadUnsafe(ref chars, (nuint)from);
+                Vector128<ushort> second = Vector128.LoadUnsafe(ref chars, (nuint)(from + 8));
+                if (((first | second) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero)
                 {
                     return at;
                 }
 
-                Vector256.Narrow(first, second).StoreUnsafe(ref bytes, (nuint)at);
-                at += 32;
+                Vector128.Narrow(first, second).StoreUnsafe(ref bytes, (nuint)from);
+                at = from + 16;
+                if (at == count)
+                {
+                    return at;
+                }
             }
         }
 
-        while (count - at >= 16)
+        // A run of 8-15 chars: the first and the last 8, which overlap, in one step.
+        if (count >= BlockChars)
         {
-            Vector128<ushort> first = Vector128.LoadUnsafe(ref chars, (nuint)at);
-            Vector128<ushort> second = Vector128.LoadUnsafe(ref chars, (nuint)(at + 8));
-            if (((first | second) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero)
-            {
-                return at;
-            }
-
-            Vector128.Narrow(first, second).StoreUnsafe(ref bytes, (nuint)at);
-            at += 16;
-        }
-
-        // The last 1-15 chars: the last 16 (or, for a run of 8-15, the first and the last 8), which overlap chars narrowed
-        // before, ASCII and so of one byte each. A short ASCII reason, the most common kind, is one step.
-        if (at != count && count >= BlockChars)
-        {
-            int from = Math.Max(count - 16, 0);
-            Vector128<ushort> first = Vector128.LoadUnsafe(ref chars, (nuint)from);
+            Vector128<ushort> first = Vector128.LoadUnsafe(ref chars);
             Vector128<ushort> second = Vector128.LoadUnsafe(ref chars, (nuint)(count - 8));
             if (((first | second) & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
             {
                 Vector128<ulong> narrowed = Vector128.Narrow(first, second).AsUInt64();
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref bytes, from), narrowed.ToScalar());
+                Unsafe.WriteUnaligned(ref bytes, narrowed.ToScalar());
                 Unsafe.WriteUnaligned(ref Unsafe.Add(ref bytes, count - 8), narrowed.GetElement(1));
                 return count;
             }
