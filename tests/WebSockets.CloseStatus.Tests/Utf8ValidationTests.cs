@@ -285,6 +285,30 @@ public class Utf8ValidationTests
         }
     });
 
+    /// <summary>
+    /// Each byte 0x80–0xFF followed by each ASCII byte repeated, at each offset of two blocks: the eight-byte loop judges
+    /// a block by bit masks over its lanes, so the filler must take every bit pattern (a lowercase filler alone, as in
+    /// the tests above, has bit 5 set, which hides a mask that forgets which lanes are leads; mutation testing found it).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(AllPaths))]
+    public void NonAsciiByteBeforeEveryAsciiFiller_OnEachBlockOffset(int bits) => WithPath(bits, () =>
+    {
+        byte[] source = new byte[24];
+        for (int filler = 0; filler < 0x80; filler++)
+        {
+            for (int high = 0x80; high <= 0xFF; high++)
+            {
+                for (int at = 0; at < 16; at++)
+                {
+                    source.AsSpan().Fill((byte)filler);
+                    source[at] = (byte)high;
+                    AssertAgreesWithDotNet(source);
+                }
+            }
+        }
+    });
+
     private static IEnumerable<string> EnumerateScalars(string text)
     {
         foreach (Rune rune in text.EnumerateRunes())
