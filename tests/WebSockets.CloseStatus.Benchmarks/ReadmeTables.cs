@@ -112,8 +112,9 @@ internal static partial class ReadmeTables
         (header + " (best launches)", workload => table.Ratios("WriteBenchmarks", method, baseline, workload));
 
     // Issue #28: every char writer at most its one-pass floor on every reason (4-123 bytes; the code alone has no reason to
-    // transcode), compared launch for launch at their best: on this machine a process's address layout alone makes some
-    // launches of the same code, ours and the floor's alike, up to 1.8x slower (benchmark README, "Launches"); and the short reads at their ratios from before the vector paths (CodeOnly 0.60, Ascii20 0.57) or better.
+    // transcode), each side at its fastest launch: here a process's code layout alone makes some launches of the same
+    // code, ours and the floor's alike, up to 1.8x slower (benchmark README, issue #28's run); and the short reads, on
+    // means, at their ratios from before the vector paths (CodeOnly 0.60, Ascii20 0.57) or better.
     private static IEnumerable<string> CharWriterTargets(Tables table)
     {
         (string Ours, string Floor)[] writers =
