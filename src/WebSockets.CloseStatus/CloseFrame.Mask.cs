@@ -54,9 +54,26 @@ public static partial class CloseFrame
             BinaryPrimitives.WriteUInt64BigEndian(chunk, BinaryPrimitives.ReadUInt64BigEndian(chunk) ^ wide);
         }
 
-        for (; i < data.Length; i++)
+        // The last 0-7 bytes in at most three steps, not a byte at a time: i is a multiple of 4 here, so the key starts
+        // at its first byte, and a step of 4 keeps it there.
+        if (data.Length - i >= sizeof(uint))
         {
-            data[i] ^= (byte)(key >> (24 - (8 * (i & 3))));
+            Span<byte> chunk = data.Slice(i, sizeof(uint));
+            BinaryPrimitives.WriteUInt32BigEndian(chunk, BinaryPrimitives.ReadUInt32BigEndian(chunk) ^ key);
+            i += sizeof(uint);
+        }
+
+        if (data.Length - i >= sizeof(ushort))
+        {
+            Span<byte> chunk = data.Slice(i, sizeof(ushort));
+            BinaryPrimitives.WriteUInt16BigEndian(chunk, (ushort)(BinaryPrimitives.ReadUInt16BigEndian(chunk) ^ (key >> 16)));
+            i += sizeof(ushort);
+        }
+
+        if (i < data.Length)
+        {
+            // The key's third byte after a 2-byte step, else its first.
+            data[i] ^= (byte)(key >> ((i & 2) != 0 ? 8 : 24));
         }
     }
 

@@ -294,6 +294,28 @@ public class CloseFrameTests
         masked.Should().Equal(data);
     }
 
+    /// <summary>
+    /// RFC 6455 §5.3: octet i of the payload is XORed with octet i MOD 4 of the key. Every length up to 40 (each way the
+    /// 16-, 8-, 4-, 2- and 1-byte steps can end) at every key offset, and not a byte outside the span is touched.
+    /// </summary>
+    [Fact]
+    public void Mask_EveryLengthAndKeyOffset_MatchesNaiveXor_AndTouchesNothingOutside()
+    {
+        byte[] key = [0x37, 0xFA, 0x21, 0x3D];
+        for (int length = 0; length <= 40; length++)
+        {
+            for (int keyOffset = 0; keyOffset < 4; keyOffset++)
+            {
+                byte[] buffer = [.. Enumerable.Range(0, length + 6).Select(i => (byte)(0xA5 ^ (i * 13)))];
+                byte[] expected = [.. buffer.Select((b, i) => i >= 3 && i < 3 + length ? (byte)(b ^ key[(i - 3 + keyOffset) % 4]) : b)];
+
+                CloseFrame.Mask(buffer.AsSpan(3, length), Key, keyOffset);
+
+                buffer.Should().Equal(expected, $"a span of {length} bytes at key offset {keyOffset}");
+            }
+        }
+    }
+
     [Fact]
     public void Mask_InPieces_EqualsMaskWhole()
     {
