@@ -12,6 +12,9 @@ public class CloseFrameTests
 {
     private const uint Key = 0x37FA213D;
 
+    // Key's bytes in wire order, spelled out apart from it: the naive XOR the mask tests compare against.
+    private static readonly byte[] s_keyBytes = [0x37, 0xFA, 0x21, 0x3D];
+
     public static TheoryData<int> PayloadLengths0To125() => [.. Enumerable.Range(0, 126)];
 
     [Theory]
@@ -283,8 +286,7 @@ public class CloseFrameTests
     public void Mask_MatchesNaiveXor_AtAnyOffset_AndIsItsOwnInverse(int keyOffset)
     {
         byte[] data = [.. Enumerable.Range(0, 300).Select(i => (byte)(i * 7))];
-        byte[] key = [0x37, 0xFA, 0x21, 0x3D];
-        byte[] expected = [.. data.Select((b, i) => (byte)(b ^ key[(i + keyOffset) % 4]))];
+        byte[] expected = [.. data.Select((b, i) => (byte)(b ^ s_keyBytes[(i + keyOffset) % 4]))];
         byte[] masked = data.ToArray();
 
         CloseFrame.Mask(masked, Key, keyOffset);
@@ -301,13 +303,12 @@ public class CloseFrameTests
     [Fact]
     public void Mask_EveryLengthAndKeyOffset_MatchesNaiveXor_AndTouchesNothingOutside()
     {
-        byte[] key = [0x37, 0xFA, 0x21, 0x3D];
         for (int length = 0; length <= 40; length++)
         {
             for (int keyOffset = 0; keyOffset < 4; keyOffset++)
             {
                 byte[] buffer = [.. Enumerable.Range(0, length + 6).Select(i => (byte)(0xA5 ^ (i * 13)))];
-                byte[] expected = [.. buffer.Select((b, i) => i >= 3 && i < 3 + length ? (byte)(b ^ key[(i - 3 + keyOffset) % 4]) : b)];
+                byte[] expected = [.. buffer.Select((b, i) => i >= 3 && i < 3 + length ? (byte)(b ^ s_keyBytes[(i - 3 + keyOffset) % 4]) : b)];
 
                 CloseFrame.Mask(buffer.AsSpan(3, length), Key, keyOffset);
 
