@@ -1,10 +1,9 @@
 using System;
-using System.Net.WebSockets;
 using WebSockets.CloseStatus.Internal;
 
 namespace WebSockets.CloseStatus;
 
-/// <summary>How <see cref="WebSocketExtensions.CloseGracefullyAsync(WebSocket, WebSocketCloseStatus, string, WebSocketCloseOptions, System.Threading.CancellationToken)"/> closes: how long it waits, what it does with a long reason and with data that arrives while closing.</summary>
+/// <summary>How a <see cref="WebSocketCloser"/> closes: how long it waits, and what it does with a long reason.</summary>
 public sealed class WebSocketCloseOptions
 {
     /// <summary>The time a close waits for the peer when no other is given: 5 seconds, as SignalR's close timeout.</summary>
@@ -44,8 +43,4 @@ public sealed class WebSocketCloseOptions
             _truncation = value;
         }
     }
-
-    /// <summary>Gets or sets what receives the data that arrives while the close waits for the peer's close frame: the message type, the bytes (valid only during the call) and whether they end the message; <see langword="null"/>, the default, discards it.</summary>
-    /// <remarks>An exception it throws aborts the connection and comes out of the close.</remarks>
-    public Action<WebSocketMessageType, ReadOnlyMemory<byte>, bool>? DataReceived { get; set; }
 }

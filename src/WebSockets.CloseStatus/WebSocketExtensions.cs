@@ -33,8 +33,8 @@ public static partial class WebSocketExtensions
     /// <exception cref="ArgumentException"><paramref name="statusDescription"/> has a lone surrogate in the part sent, or is too long and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>.</exception>
     public static Task CloseAsync(this WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, CloseReasonTruncation truncation, CancellationToken cancellationToken)
     {
-        string? reason = PrepareClose(webSocket, closeStatus, statusDescription, truncation);
-        RecordSend(webSocket, closeStatus, webSocket.State);
+        ThrowIfNull(webSocket);
+        string? reason = PrepareClose(closeStatus, statusDescription, truncation);
         return webSocket.CloseAsync(closeStatus.ToSystemNet(), reason, cancellationToken);
     }
 
@@ -62,8 +62,8 @@ public static partial class WebSocketExtensions
     /// <exception cref="ArgumentException"><paramref name="statusDescription"/> has a lone surrogate in the part sent, or is too long and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>.</exception>
     public static Task CloseOutputAsync(this WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, CloseReasonTruncation truncation, CancellationToken cancellationToken)
     {
-        string? reason = PrepareClose(webSocket, closeStatus, statusDescription, truncation);
-        RecordSend(webSocket, closeStatus, webSocket.State);
+        ThrowIfNull(webSocket);
+        string? reason = PrepareClose(closeStatus, statusDescription, truncation);
         return webSocket.CloseOutputAsync(closeStatus.ToSystemNet(), reason, cancellationToken);
     }
 
@@ -96,13 +96,8 @@ public static partial class WebSocketExtensions
     }
 
     // Checks what System.Net does not (sendable codes, lone surrogates) and cuts the reason if asked, before any I/O.
-    private static string? PrepareClose(WebSocket webSocket, WebSocketCloseStatus closeStatus, string? statusDescription, CloseReasonTruncation truncation)
+    internal static string? PrepareClose(WebSocketCloseStatus closeStatus, string? statusDescription, CloseReasonTruncation truncation)
     {
-        if (webSocket is null)
-        {
-            ThrowHelper.ThrowArgumentNull(nameof(webSocket));
-        }
-
         if (closeStatus == WebSocketCloseStatus.Empty)
         {
             ThrowHelper.ThrowSystemNetEmpty(nameof(closeStatus));
@@ -116,12 +111,11 @@ public static partial class WebSocketExtensions
         return statusDescription is null ? null : ClosePayload.TruncateReason(statusDescription, truncation, nameof(statusDescription));
     }
 
-    // Only Open and CloseReceived let System.Net send a close; what goes out then is what a result reports later.
-    private static void RecordSend(WebSocket webSocket, WebSocketCloseStatus closeStatus, WebSocketState state)
+    private static void ThrowIfNull(WebSocket webSocket)
     {
-        if (state is WebSocketState.Open or WebSocketState.CloseReceived)
+        if (webSocket is null)
         {
-            SentCloses.Record(webSocket, closeStatus, state == WebSocketState.Open ? CloseInitiator.Local : CloseInitiator.Remote);
+            ThrowHelper.ThrowArgumentNull(nameof(webSocket));
         }
     }
 }

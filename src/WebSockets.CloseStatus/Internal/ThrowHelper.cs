@@ -110,9 +110,9 @@ internal static class ThrowHelper
             Format("The close timeout must be positive and at most Int32.MaxValue milliseconds (an infinite wait is what a bounded close prevents); it was {0} ms.", value.TotalMilliseconds));
 
     [DoesNotReturn]
-    public static void ThrowNotEnded(System.Net.WebSockets.WebSocketState state) =>
+    public static void ThrowReceiveMisuse(string why) =>
         throw new InvalidOperationException(
-            Format("The WebSocket is {0}: its connection has not ended, so there is no result yet. Close it with CloseGracefullyAsync, which returns one in every state.", state));
+            Format("WebSocketCloser.ReceiveAsync cannot receive: {0}. One receive loop owns a connection's receives, one receive at a time.", why));
 
     private static string Format(string format, params object[] args) =>
         string.Format(CultureInfo.InvariantCulture, format, args);
