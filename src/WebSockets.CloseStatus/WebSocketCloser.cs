@@ -15,7 +15,8 @@ namespace WebSockets.CloseStatus;
 /// One reader at a time. A receive loop receives through <see cref="ReceiveAsync"/>; <see cref="CloseAsync"/>, called from
 /// anywhere (host shutdown, another task), then only sends its close frame and waits for the loop to receive the peer's.
 /// When the peer closes first, <see cref="ReceiveAsync"/> answers with the peer's code itself. Without a loop (no
-/// <see cref="ReceiveAsync"/> call before <see cref="CloseAsync"/>), the close receives, discarding data until the peer's close.
+/// <see cref="ReceiveAsync"/> call before <see cref="CloseAsync"/>), the close receives, discarding data until the peer's
+/// close; a loop that starts after that gets the close message once the connection has ended.
 /// </para>
 /// <para>
 /// Once close frames have gone both ways the connection is disposed, which ends TCP: a server ends it at once, as RFC 6455
@@ -79,22 +80,27 @@ public sealed class WebSocketCloser
     /// <param name="buffer">The buffer that receives the data.</param>
     /// <param name="cancellationToken">The token to cancel the receive with; as in System.Net, cancelling a receive aborts the connection.</param>
     /// <returns>What arrived. A message of type <see cref="WebSocketMessageType.Close"/> ends the loop, however the connection ended: the peer's close (answered with its code when the peer closed first), the reply to <see cref="CloseAsync"/>, or an abort, a timeout or a dropped connection, whose exception goes into <see cref="Completion"/>'s result instead of being thrown.</returns>
-    /// <exception cref="InvalidOperationException">Another receive is in flight, <see cref="CloseAsync"/> is receiving because no loop was running when it started, or the loop already had its close message.</exception>
+    /// <exception cref="InvalidOperationException">Another receive is in flight, or the loop already had its close message.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the receive started.</exception>
     public Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (_receiving || _closeDelivered)
+            if (_closeDelivered || (_receiving && !_closeReceives))
             {
-                ThrowHelper.ThrowReceiveMisuse(_closeDelivered ? "the loop already received the close message that ended the connection" : _closeReceives ? "the close is receiving, as no loop was running when it started" : "another receive is in flight");
+                ThrowHelper.ThrowReceiveMisuse(_closeDelivered ? "the loop already received the close message that ended the connection" : "another receive is in flight");
             }
 
-            _loopReceives = true;
-            _receiving = true;
+            _closeDelivered = _closeReceives;
+            if (!_closeReceives)
+            {
+                _loopReceives = true;
+                _receiving = true;
+            }
         }
 
-        return ReceiveCoreAsync(buffer, cancellationToken);
+        // A loop that starts after a close without a loop began: that close reads on, and the loop gets the end.
+        return _closeDelivered ? EndOfConnectionAsync() : ReceiveCoreAsync(buffer, cancellationToken);
     }
 
     /// <summary>Closes the connection in bounded time: sends the close frame, waits for the peer's (through the receive loop when one runs), ends TCP, and returns how the connection ended.</summary>
@@ -120,6 +126,12 @@ public sealed class WebSocketCloser
         }
 
         return CloseCoreAsync(closeStatus, reason, cancellationToken);
+    }
+
+    private async Task<WebSocketReceiveResult> EndOfConnectionAsync()
+    {
+        await _completion.Task.ConfigureAwait(false);
+        return new WebSocketReceiveResult(0, WebSocketMessageType.Close, endOfMessage: true);
     }
 
     private async Task<WebSocketReceiveResult> ReceiveCoreAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Linq;
+using System.Net;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace WebSockets.CloseStatus.Shutdown;
+
+/// <summary>How the app closes its WebSockets when it stops: through this library, or with .NET's own CloseAsync.</summary>
+public enum ServerClose
+{
+    Closer,
+    DotNet,
+}
+
+/// <summary>A Kestrel app on 127.0.0.1 whose endpoint runs a receive loop and closes with 1012 "restarting" and RequestAborted when the app stops, as a real app would.</summary>
+public sealed class ShutdownApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<Endpoint> _endpoints;
+
+    private ShutdownApp(WebApplication app, Uri uri, ConcurrentQueue<Endpoint> endpoints)
+    {
+        _app = app;
+        Uri = uri;
+        _endpoints = endpoints;
+    }
+
+    public Uri Uri { get; }
+
+    public Endpoint[] Endpoints => [.. _endpoints];
+
+    public int Receiving => _endpoints.Count(e => e.Receiving);
+
+    public static async Task<ShutdownApp> StartAsync(ServerClose close, TimeSpan closeTimeout)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        WebApplication app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
+        var endpoints = new ConcurrentQueue<Endpoint>();
+        IHostApplicationLifetime lifetime = app.Lifetime;
+        app.Run(async context =>
+        {
+            var endpoint = new Endpoint(context.Request.Query["peer"].ToString());
+            endpoints.Enqueue(endpoint);
+            try
+            {
+                using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
+                if (close == ServerClose.Closer)
+                {
+                    await CloserEndpointAsync(socket, lifetime, closeTimeout, endpoint, context.RequestAborted);
+                }
+                else
+                {
+                    await DotNetEndpointAsync(socket, lifetime, endpoint, context.RequestAborted);
+                }
+            }
+            catch (Exception e)
+            {
+                endpoint.Escaped = e;   // the check fails on any exception that leaves the endpoint
+            }
+        });
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new ShutdownApp(app, new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal)), endpoints);
+    }
+
+    // The README's pattern: the loop receives through the closer; the app's stopping closes it from outside the loop.
+    private static async Task CloserEndpointAsync(WebSocket socket, IHostApplicationLifetime lifetime, TimeSpan closeTimeout, Endpoint endpoint, CancellationToken requestAborted)
+    {
+        var closer = new WebSocketCloser(socket, new WebSocketCloseOptions { Timeout = closeTimeout });
+        using (lifetime.ApplicationStopping.Register(() =>
+        {
+            endpoint.CloseStarted = Stopwatch.GetTimestamp();
+            _ = closer.CloseAsync(WebSocketCloseStatus.ServiceRestart, "restarting", requestAborted);
+        }))
+        {
+            byte[] buffer = new byte[4096];
+            endpoint.Receiving = true;
+            while ((await closer.ReceiveAsync(new ArraySegment<byte>(buffer), requestAborted)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        }
+
+        endpoint.Result = await closer.Completion;
+        endpoint.CloseEnded = Stopwatch.GetTimestamp();
+    }
+
+    // The same app with .NET's own close: CloseAsync from the stopping callback, the loop on the socket itself.
+    private static async Task DotNetEndpointAsync(WebSocket socket, IHostApplicationLifetime lifetime, Endpoint endpoint, CancellationToken requestAborted)
+    {
+        Task? closing = null;
+        using (lifetime.ApplicationStopping.Register(() =>
+        {
+            endpoint.CloseStarted = Stopwatch.GetTimestamp();
+            closing = socket.CloseAsync((System.Net.WebSockets.WebSocketCloseStatus)1012, "restarting", requestAborted);
+        }))
+        {
+            byte[] buffer = new byte[4096];
+            endpoint.Receiving = true;
+            try
+            {
+                while ((await socket.ReceiveAsync(new ArraySegment<byte>(buffer), requestAborted)).MessageType != WebSocketMessageType.Close)
+                {
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                endpoint.DotNetError = e;
+            }
+        }
+
+        if (closing is not null)
+        {
+            try
+            {
+                await closing;
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                endpoint.DotNetError ??= e;
+            }
+        }
+
+        endpoint.CloseEnded = Stopwatch.GetTimestamp();
+        endpoint.DotNetStatus = socket.CloseStatus;
+    }
+
+    public async Task<TimeSpan> StopAsync()
+    {
+        long started = Stopwatch.GetTimestamp();
+        await _app.StopAsync();
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+/// <summary>What one server endpoint saw.</summary>
+public sealed class Endpoint(string peer)
+{
+    public string Peer { get; } = peer;
+
+    private volatile bool _receiving;
+
+    public bool Receiving { get => _receiving; set => _receiving = value; }
+
+    public long CloseStarted { get; set; }
+
+    public long CloseEnded { get; set; }
+
+    public WebSocketCloseResult? Result { get; set; }
+
+    public Exception? Escaped { get; set; }
+
+    public Exception? DotNetError { get; set; }
+
+    public System.Net.WebSockets.WebSocketCloseStatus? DotNetStatus { get; set; }
+
+    public double CloseMilliseconds => CloseStarted == 0 || CloseEnded == 0 ? double.NaN : Stopwatch.GetElapsedTime(CloseStarted, CloseEnded).TotalMilliseconds;
+}
