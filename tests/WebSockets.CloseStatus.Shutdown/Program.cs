@@ -43,7 +43,7 @@ return checks.Report();
 async Task<string> ShutdownAsync(ServerClose close, int count, int stopping)
 {
     string label = $"shutdown, {close}, {count} clients, {stopping} not reading";
-    Console.WriteLine("== " + label);
+    Console.WriteLine($"== {label} [{DateTime.Now:HH:mm:ss.fff}]");
     await using ShutdownApp app = await ShutdownApp.StartAsync(close, closeTimeout);
     int pythonStopping = stopping / 2;
     int dotnetStopping = stopping - pythonStopping;
@@ -51,6 +51,7 @@ async Task<string> ShutdownAsync(ServerClose close, int count, int stopping)
     int dotnetReading = count - stopping - pythonReading;
 
     await using PythonClients pythonReaders = await PythonClients.StartAsync(python, script, app.Uri, pythonReading, "read");
+    // The clients that stopped reading report nothing: the server aborted them, and disposing kills their process.
     await using PythonClients? pythonStoppers = pythonStopping == 0 ? null : await PythonClients.StartAsync(python, script, app.Uri, pythonStopping, "stop");
     ClientWebSocket[] readers = await Task.WhenAll(Enumerable.Range(0, dotnetReading).Select(_ => DotNetClients.ConnectAsync(app.Uri, "dotnet-read")));
     ClientWebSocket[] stoppers = await Task.WhenAll(Enumerable.Range(0, dotnetStopping).Select(_ => DotNetClients.ConnectAsync(app.Uri, "dotnet-stop")));
@@ -60,11 +61,6 @@ async Task<string> ShutdownAsync(ServerClose close, int count, int stopping)
     Task<List<ClientReport>> pythonReports = pythonReaders.FinishAsync(TimeSpan.FromSeconds(60));
     TimeSpan shutdown = await app.StopAsync();
     List<ClientReport> reports = [.. await pythonReports, .. await dotnetReports];
-    if (pythonStoppers is not null)
-    {
-        await pythonStoppers.FinishAsync(TimeSpan.FromSeconds(30));
-    }
-
     foreach (ClientWebSocket socket in stoppers)
     {
         socket.Dispose();
@@ -112,7 +108,7 @@ async Task<string> ShutdownAsync(ServerClose close, int count, int stopping)
 async Task ClientClosesFirstAsync(int count)
 {
     const string label = "a client closes first while the server's loop runs";
-    Console.WriteLine("== " + label);
+    Console.WriteLine($"== {label} [{DateTime.Now:HH:mm:ss.fff}]");
     await using ShutdownApp app = await ShutdownApp.StartAsync(ServerClose.Closer, closeTimeout);
     ClientWebSocket[] sockets = await Task.WhenAll(Enumerable.Range(0, count / 2).Select(_ => DotNetClients.ConnectAsync(app.Uri, "dotnet-close")));
     await WaitUntilAsync(() => app.Receiving == sockets.Length);
@@ -137,7 +133,7 @@ async Task ClientClosesFirstAsync(int count)
 async Task ClientRoleAsync(int count)
 {
     const string label = "the client role: WebSocketCloser over ClientWebSocket closes beside its own loop";
-    Console.WriteLine("== " + label);
+    Console.WriteLine($"== {label} [{DateTime.Now:HH:mm:ss.fff}]");
     await using ShutdownApp app = await ShutdownApp.StartAsync(ServerClose.Closer, closeTimeout);
     ClientWebSocket[] sockets = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => DotNetClients.ConnectAsync(app.Uri, "dotnet-closer")));
     var go = new TaskCompletionSource();
