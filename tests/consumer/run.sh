@@ -5,7 +5,8 @@
 #   3. the same app published with Native AOT (trim/AOT warnings as errors), native binary run;
 #   4. a netstandard2.0 library built against the package (the netstandard2.0 asset must resolve);
 #   5. a .NET Framework 4.6.2 app in C# 7.3 on Mono, the netstandard2.0 build checked against Mono's UTF-8 encoder;
-#   6. an ASP.NET Core app and a ClientWebSocket that close through the package, calling the C# 7.3 library too;
+#   6. an ASP.NET Core app (tests/consumer/web) whose endpoint is the README's, with clients that close first, stay
+#      until the app stops, or close through the C# 7.3 library;
 #   7. the analyzer from the package on a file of mistakes (each expected rule, on its line) and on correct code (none);
 #   8. wsclose installed from its tool package: --version, --help, explain.
 # Works in a temporary folder it removes, and fails loudly naming the step that broke.
@@ -294,50 +295,7 @@ cat > "$work/web/web.csproj" <<XML
   </ItemGroup>
 </Project>
 XML
-cat > "$work/web/Program.cs" <<'CS'
-using System.Net.WebSockets;
-using WebSockets.CloseStatus;
-using CloseStatus = WebSockets.CloseStatus.WebSocketCloseStatus;
-
-// A server that answers every client's close with the bounded close, and reports what it saw.
-var builder = WebApplication.CreateSlimBuilder(args);
-builder.WebHost.UseUrls("http://127.0.0.1:0");
-builder.Logging.ClearProviders();
-var app = builder.Build();
-app.UseWebSockets();
-var seenByServer = new TaskCompletionSource<WebSocketCloseResult>();
-app.Map("/ws", async (HttpContext context) =>
-{
-    using WebSocket webSocket = await context.WebSockets.AcceptWebSocketAsync();
-    var buffer = new byte[1024];
-    while ((await webSocket.ReceiveAsync(buffer, context.RequestAborted)).MessageType != WebSocketMessageType.Close)
-    {
-    }
-
-    seenByServer.TrySetResult(await webSocket.CloseGracefullyAsync(CloseStatus.NormalClosure, "server done", TimeSpan.FromSeconds(5), context.RequestAborted));
-});
-await app.StartAsync();
-var uri = new Uri(app.Urls.Single().Replace("http://", "ws://") + "/ws");
-
-using var client = new ClientWebSocket();
-await client.ConnectAsync(uri, CancellationToken.None);
-WebSocketCloseResult result = await client.CloseGracefullyAsync(CloseStatus.EndpointUnavailable, "client leaving", TimeSpan.FromSeconds(5), CancellationToken.None);
-WebSocketCloseResult seen = await seenByServer.Task.WaitAsync(TimeSpan.FromSeconds(10));
-Console.WriteLine($"client: {result}");
-Console.WriteLine($"server: {seen}");
-
-using var legacyClient = new ClientWebSocket();
-await legacyClient.ConnectAsync(uri, CancellationToken.None);
-string legacy = await LegacyCloser.CloseGracefullyAsync(legacyClient, "legacy leaving", CancellationToken.None);
-Console.WriteLine($"C# 7.3 library: {legacy}");
-await app.StopAsync();
-
-bool ok = result.ToString() == "1000 Normal Closure \"server done\", clean, started by Local, sent 1001"
-    && seen.ToString() == "1001 Going Away \"client leaving\", clean, started by Remote, sent 1000"
-    && legacy == "NormalClosure server done True Local EndpointUnavailable False False True";
-Console.WriteLine(ok ? "web consumer: all checks passed" : "web consumer: FAILED");
-return ok ? 0 : 1;
-CS
+cp "$repo/tests/consumer/web/Program.cs" "$work/web/Program.cs"
 cp "$work/nuget.config" "$work/web/nuget.config"
 dotnet run --project "$work/web" -c Release -v q | tee "$work/web.out"
 grep -q "web consumer: all checks passed" "$work/web.out"

@@ -1,8 +1,13 @@
 // The README's System.Net examples, verbatim (see ReadmeSamples.cs); their own file because it imports both enums' namespaces.
+#pragma warning disable CA1848, CA1873 // the README logs as most apps do, with LogInformation
 using System;
 using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using WebSockets.CloseStatus;
 using CloseStatus = WebSockets.CloseStatus.WebSocketCloseStatus;
 
@@ -12,35 +17,39 @@ public static class SystemNetSamples
 {
     public static async Task<WebSocketCloseResult> CloseAsync(WebSocket socket, CancellationToken ct)
     {
+        // Once per project, as System.Net.WebSockets has an enum of the same name:
+        // global using CloseStatus = WebSockets.CloseStatus.WebSocketCloseStatus;
+
         // Sends our close, discards data until the peer's close, and aborts if it has not come within 5 seconds.
         WebSocketCloseResult result = await socket.CloseGracefullyAsync(CloseStatus.ServiceRestart, "restarting", TimeSpan.FromSeconds(5), ct);
         Console.WriteLine(result);   // with a peer that echoes: 1012 Service Restart "restarting", clean, started by Local, sent 1012
         return result;
     }
 
-    // A receive loop gets the same result however the connection ends.
-    public static async Task<WebSocketCloseResult> ReceiveLoopAsync(WebSocket socket, Action<ArraySegment<byte>> onMessage, CancellationToken ct)
+    public static void MapEchoEndpoint(WebApplication app)
     {
-        byte[] buffer = new byte[4096];
-        try
+        app.Map("/ws", async (HttpContext context, IHostApplicationLifetime lifetime) =>
         {
+            using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
+            var closer = new WebSocketCloser(socket);   // 5 s to close; WebSocketCloseOptions set another timeout
+            using var stopping = lifetime.ApplicationStopping.Register(
+                () => closer.CloseAsync(CloseStatus.ServiceRestart, "restarting", context.RequestAborted));
+
+            byte[] buffer = new byte[4096];
             while (true)
             {
-                WebSocketReceiveResult received = await socket.ReceiveAsync(buffer, ct);
+                WebSocketReceiveResult received = await closer.ReceiveAsync(buffer, context.RequestAborted);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
-                    // The peer closed first: in CloseReceived the call only replies, here with the peer's code.
-                    CloseStatus echo = received.CloseStatus.ToCloseStatus() ?? CloseStatus.NormalClosure;
-                    return await socket.CloseGracefullyAsync(echo, null, TimeSpan.FromSeconds(5), ct);
+                    break;   // however it ended: the client's close (answered), ours, a timeout, a dropped connection
                 }
 
-                onMessage(new ArraySegment<byte>(buffer, 0, received.Count));
+                await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
             }
-        }
-        catch (Exception e) when (socket.State is WebSocketState.Aborted or WebSocketState.Closed)
-        {
-            return socket.GetCloseResult(e);   // dropped TCP, a keep-alive timeout: 1006, not clean, and why
-        }
+
+            WebSocketCloseResult result = await closer.Completion;
+            app.Logger.LogInformation("WebSocket closed: {Result}", result);   // 1012 Service Restart, clean, started by Local, sent 1012
+        });
     }
 
     public static async Task<WebSocketCloseResult> CloseStreamAsync(WebSocket socket, byte[] data, CancellationToken ct)

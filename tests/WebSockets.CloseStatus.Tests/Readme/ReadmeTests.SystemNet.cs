@@ -1,10 +1,14 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net.WebSockets;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using FluentAssertions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using ReadmeSamples;
 using WebSockets.CloseStatus.Tests.TestData;
 using Xunit;
@@ -32,37 +36,122 @@ public partial class ReadmeTests
     }
 
     [Fact]
-    public async Task SystemNetReceiveLoop_PeerClosesFirst_RepliesWithItsCode()
+    public async Task SystemNetEndpoint_AppStops_ClientGetsTheRestartInOneRoundTrip()
     {
-        using RawPair pair = await ToRawPeerAsync();
-        var messages = new List<string>();
-        Task<WebSocketCloseResult> loop = SystemNetSamples.ReceiveLoopAsync(pair.Client, m => messages.Add(Encoding.UTF8.GetString(m)), CancellationToken.None);
+        var logged = new List<string>();
+        await using WebApplication app = await StartEchoAppAsync(logged);
+        using ClientWebSocket client = await Connections.ConnectAsync(EchoUri(app));
+        await SendAndReceiveEchoAsync(client, "hello");
 
-        await pair.Peer.SendTextAsync("hello");
-        await pair.Peer.SendCloseAsync(4000, "bye");
-        RawPeer.Frame? reply = await pair.Peer.ReadCloseAsync(Patience);
-        pair.Peer.DropConnection();
-        WebSocketCloseResult result = await Within(loop);
+        Task stopping = app.StopAsync();
+        WebSocketReceiveResult close = await Within(ReceiveCloseAsync(client));
+        var replied = System.Diagnostics.Stopwatch.StartNew();
+        await client.CloseAsync(close.CloseStatus!.Value, null, CancellationToken.None).WaitAsync(Patience);
+        replied.Stop();
+        await stopping.WaitAsync(Patience);
 
-        messages.Should().Equal("hello");
-        reply!.CloseCode.Should().Be(4000);
-        result.CloseStatus.Should().Be((WebSocketCloseStatus)4000);
-        result.WasClean.Should().BeTrue();
-        result.Initiator.Should().Be(CloseInitiator.Remote);
+        close.CloseStatus.Should().Be((NetStatus)1012);
+        close.CloseStatusDescription.Should().Be("restarting");
+        client.State.Should().Be(WebSocketState.Closed);
+        replied.Elapsed.Should().BeLessThan(TimeSpan.FromMilliseconds(900), "the server ends TCP once the handshake is done (RFC 6455 §7.1.1), so ClientWebSocket does not wait out its 1 s");
+        logged.Should().Equal("WebSocket closed: 1012 Service Restart, clean, started by Local, sent 1012");
     }
 
     [Fact]
-    public async Task SystemNetReceiveLoop_PeerDropsTcp_AbnormalClosure()
+    public async Task SystemNetEndpoint_ClientClosesFirst_TheLoopAnswersWithItsCode()
     {
-        using RawPair pair = await ToRawPeerAsync();
-        Task<WebSocketCloseResult> loop = SystemNetSamples.ReceiveLoopAsync(pair.Client, _ => { }, CancellationToken.None);
+        var logged = new List<string>();
+        await using WebApplication app = await StartEchoAppAsync(logged);
+        using ClientWebSocket client = await Connections.ConnectAsync(EchoUri(app));
+        await SendAndReceiveEchoAsync(client, "hello");
 
-        pair.Peer.DropConnection();
-        WebSocketCloseResult result = await Within(loop);
+        var closing = System.Diagnostics.Stopwatch.StartNew();
+        await client.CloseAsync(NetStatus.EndpointUnavailable, "leaving", CancellationToken.None).WaitAsync(Patience);
+        closing.Stop();
+        await WaitForAsync(() => logged.Count == 1);
 
-        result.CloseStatus.Should().Be(WebSocketCloseStatus.AbnormalClosure);
-        result.WasClean.Should().BeFalse();
-        result.Exception.Should().BeOfType<WebSocketException>();
+        client.CloseStatus.Should().Be(NetStatus.EndpointUnavailable, "the loop's receive echoes the client's code (RFC 6455 §5.5.1)");
+        closing.Elapsed.Should().BeLessThan(TimeSpan.FromMilliseconds(900), "the server ends TCP at once (§7.1.1)");
+        logged.Should().Equal("WebSocket closed: 1001 Going Away \"leaving\", clean, started by Remote, sent 1001");
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public async Task SystemNetEndpoint_ClientDropsTcp_TheLoopEndsWithAbnormalClosure()
+    {
+        var logged = new List<string>();
+        await using WebApplication app = await StartEchoAppAsync(logged);
+        using ClientWebSocket client = await Connections.ConnectAsync(EchoUri(app));
+        await SendAndReceiveEchoAsync(client, "hello");
+
+        client.Abort();
+        await WaitForAsync(() => logged.Count == 1);
+
+        logged[0].Should().StartWith("WebSocket closed: 1006 Abnormal Closure, not clean, aborted, started by None");
+        await app.StopAsync();
+    }
+
+    private static async Task<WebApplication> StartEchoAppAsync(List<string> logged)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ListLoggerProvider(logged));
+        WebApplication app = builder.Build();
+        app.UseWebSockets();
+        SystemNetSamples.MapEchoEndpoint(app);
+        await app.StartAsync();
+        return app;
+    }
+
+    private static Uri EchoUri(WebApplication app) =>
+        new(app.Urls.Single().Replace("http://", "ws://", StringComparison.Ordinal) + "/ws");
+
+    private static async Task SendAndReceiveEchoAsync(ClientWebSocket client, string text)
+    {
+        await client.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, true, CancellationToken.None);
+        byte[] buffer = new byte[64];
+        WebSocketReceiveResult echo = await Within(client.ReceiveAsync(buffer, CancellationToken.None));
+        Encoding.UTF8.GetString(buffer, 0, echo.Count).Should().Be(text);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (!condition())
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+    }
+
+    // Keeps what the app logs at Information and above, as the README's endpoint logs its result.
+    private sealed class ListLoggerProvider(List<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new ListLogger(lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class ListLogger(List<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                string line = formatter(state, exception);
+                if (IsEnabled(logLevel) && line.StartsWith("WebSocket closed", StringComparison.Ordinal))
+                {
+                    lock (lines)
+                    {
+                        lines.Add(line);
+                    }
+                }
+            }
+        }
     }
 
     [Fact]

@@ -47,6 +47,7 @@ public partial class ReadmeTests
         [
             .. Directory.GetFiles(Path.Combine(s_root, "tests", "WebSockets.CloseStatus.Tests", "Readme"), "ReadmeSamples*.cs"),
             Path.Combine(s_root, "tests", "consumer", "legacy", "LegacyCloser.cs"),
+            Path.Combine(s_root, "tests", "consumer", "web", "Program.cs"),
         ];
 
         bool found = sources.Select(path => Normalize(File.ReadAllText(path))).Any(lines => Contains(lines, block));

@@ -47,17 +47,26 @@ public static class LegacyCloser
 
     public static async Task<string> CloseGracefullyAsync(WebSocket socket, string reason, CancellationToken cancellationToken)
     {
-        // The bounded close in C# 7.3: a plain string reason, a TimeSpan, options set one by one, a result to read.
-        WebSocketCloseResult result = await socket.CloseGracefullyAsync(CloseStatus.EndpointUnavailable, reason, TimeSpan.FromSeconds(5), cancellationToken);
+        // The bounded close in C# 7.3, beside a receive loop: options set one by one, a plain string reason, a result to read.
         WebSocketCloseOptions options = new WebSocketCloseOptions();
         options.Timeout = TimeSpan.FromSeconds(2);
         options.Truncation = CloseReasonTruncation.TruncateWithEllipsis;
-        options.DataReceived = (type, data, endOfMessage) => Console.WriteLine(type + " " + data.Length);
-        WebSocketCloseResult again = await socket.CloseGracefullyAsync(CloseStatus.NormalClosure, reason, options, cancellationToken);
-        WebSocketCloseResult ended = socket.GetCloseResult(null);
+        WebSocketCloser closer = new WebSocketCloser(socket, options);
+        Task loop = ReceiveUntilClosedAsync(closer, cancellationToken);
+        WebSocketCloseResult result = await closer.CloseAsync(CloseStatus.EndpointUnavailable, reason, cancellationToken);
+        await loop;
+        WebSocketCloseResult again = await socket.CloseGracefullyAsync(CloseStatus.NormalClosure, null, TimeSpan.FromSeconds(5), cancellationToken);
         CloseInitiator? initiator = result.Initiator;
         return result.CloseStatus + " " + result.CloseStatusDescription + " " + result.WasClean + " " + initiator + " " + result.SentStatus
-            + " " + again.TimedOut + " " + ended.Aborted + " " + (ended.Exception == null);
+            + " " + result.TimedOut + " " + again.Aborted + " " + (result.Exception == null);
+    }
+
+    private static async Task ReceiveUntilClosedAsync(WebSocketCloser closer, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[1024];
+        while ((await closer.ReceiveAsync(new ArraySegment<byte>(buffer), cancellationToken)).MessageType != WebSocketMessageType.Close)
+        {
+        }
     }
 
     public static string Handshake(byte[] received, string reason)

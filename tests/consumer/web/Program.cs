@@ -1,0 +1,106 @@
+global using CloseStatus = WebSockets.CloseStatus.WebSocketCloseStatus;
+using System.Diagnostics;
+using System.Net.WebSockets;
+using WebSockets.CloseStatus;
+
+// An ASP.NET Core app as its author writes it against the packed package: the README's endpoint (a receive loop through
+// WebSocketCloser, RequestAborted, 1012 when the app stops), a ClientWebSocket that closes first, one that stays until
+// the app stops, and the C# 7.3 netstandard2.0 library's close. Each side's report is checked against the other's.
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseUrls("http://127.0.0.1:0");
+var app = builder.Build();
+app.UseWebSockets();
+
+app.Map("/ws", async (HttpContext context, IHostApplicationLifetime lifetime) =>
+{
+    using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
+    var closer = new WebSocketCloser(socket);   // 5 s to close; WebSocketCloseOptions set another timeout
+    using var stopping = lifetime.ApplicationStopping.Register(
+        () => closer.CloseAsync(CloseStatus.ServiceRestart, "restarting", context.RequestAborted));
+
+    byte[] buffer = new byte[4096];
+    while (true)
+    {
+        WebSocketReceiveResult received = await closer.ReceiveAsync(buffer, context.RequestAborted);
+        if (received.MessageType == WebSocketMessageType.Close)
+        {
+            break;   // however it ended: the client's close (answered), ours, a timeout, a dropped connection
+        }
+
+        await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+    }
+
+    WebSocketCloseResult result = await closer.Completion;
+    app.Logger.LogInformation("WebSocket closed: {Result}", result);   // 1012 Service Restart, clean, started by Local, sent 1012
+    Results.Add(result.ToString());
+});
+
+await app.StartAsync();
+var uri = new Uri(app.Urls.Single().Replace("http://", "ws://") + "/ws");
+bool ok = true;
+void Check(bool condition, string what)
+{
+    Console.WriteLine((condition ? "ok: " : "FAILED: ") + what);
+    ok &= condition;
+}
+
+// A client that closes first while the server's loop runs: the loop answers with its code and ends TCP at once.
+using var leaving = new ClientWebSocket();
+await leaving.ConnectAsync(uri, CancellationToken.None);
+var timer = Stopwatch.StartNew();
+await leaving.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "client leaving", CancellationToken.None);
+Check(leaving.CloseStatus == WebSocketCloseStatus.EndpointUnavailable && timer.ElapsedMilliseconds < 900, $"a client's close is answered with its code in {timer.ElapsedMilliseconds} ms");
+
+// The C# 7.3 library closes its own ClientWebSocket with plain strings.
+using var legacyClient = new ClientWebSocket();
+await legacyClient.ConnectAsync(uri, CancellationToken.None);
+string legacy = await LegacyCloser.CloseGracefullyAsync(legacyClient, "legacy leaving", CancellationToken.None);
+Check(legacy == "EndpointUnavailable  True Local EndpointUnavailable False False True", "the C# 7.3 library's close: " + legacy);
+
+// A client that stays: the app's shutdown closes it with 1012, and the client's reply completes the handshake.
+using var staying = new ClientWebSocket();
+await staying.ConnectAsync(uri, CancellationToken.None);
+await staying.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+byte[] reply = new byte[16];
+WebSocketReceiveResult echo = await staying.ReceiveAsync(reply, CancellationToken.None);
+Check(echo.Count == 5, "the endpoint echoes data");
+Task stoppingApp = app.StopAsync();
+WebSocketReceiveResult close = await staying.ReceiveAsync(reply, CancellationToken.None);
+await staying.CloseAsync(close.CloseStatus!.Value, null, CancellationToken.None);
+await stoppingApp;
+Check(close.CloseStatus == (WebSocketCloseStatus)1012 && close.CloseStatusDescription == "restarting", "the app's shutdown closes with 1012 \"restarting\"");
+
+string[] seen = [.. Results.All.Order()];
+Console.WriteLine("server: " + string.Join(" | ", seen));
+Check(seen.SequenceEqual(new[]
+{
+    "1001 Going Away \"client leaving\", clean, started by Remote, sent 1001",
+    "1001 Going Away, clean, started by Remote, sent 1001",
+    "1012 Service Restart, clean, started by Local, sent 1012",
+}), "the server's results match what each client did");
+Console.WriteLine(ok ? "web consumer: all checks passed" : "web consumer: FAILED");
+return ok ? 0 : 1;
+
+internal static class Results
+{
+    private static readonly List<string> s_all = [];
+
+    public static string[] All
+    {
+        get
+        {
+            lock (s_all)
+            {
+                return [.. s_all];
+            }
+        }
+    }
+
+    public static void Add(string result)
+    {
+        lock (s_all)
+        {
+            s_all.Add(result);
+        }
+    }
+}
