@@ -43,24 +43,23 @@ public sealed class WebSocketCloseResult
     /// <summary>Gets whether the connection closed cleanly: close frames went both ways and the connection was not aborted (§7.1.4, §7.1.7).</summary>
     public bool WasClean { get; }
 
-    /// <summary>Gets who started closing: <see cref="CloseInitiator.Local"/> (this endpoint's close frame went first), <see cref="CloseInitiator.Remote"/> (the peer's arrived first), <see cref="CloseInitiator.None"/> (neither was sent: the connection just ended); <see langword="null"/> when System.Net's own close methods closed it, whose order this library did not see.</summary>
+    /// <summary>Gets who started closing: <see cref="CloseInitiator.Local"/> (this endpoint's close frame went first), <see cref="CloseInitiator.Remote"/> (the peer's arrived first), <see cref="CloseInitiator.None"/> (neither was sent: the connection just ended); <see langword="null"/> when the closer was made for a socket whose close it did not see.</summary>
     public CloseInitiator? Initiator { get; }
 
-    /// <summary>Gets whether the connection ended because a peer did not answer in time: the close's timeout passed, or System.Net's keep-alive timeout aborted the connection.</summary>
+    /// <summary>Gets whether the close's own timeout passed before the closing handshake finished, so the connection was aborted.</summary>
     /// <remarks>
-    /// A keep-alive timeout is seen in the exception a receive throws for it: <c>ClientWebSocket</c>'s says so, but on
-    /// ASP.NET Core the receive fails with Kestrel's <c>ConnectionAbortedException</c>, which does not, so there the
-    /// result says only <see cref="Aborted"/>.
+    /// A keep-alive timeout of System.Net or ASP.NET Core is not told apart from other failures: System.Net documents no
+    /// exception for it, so it is reported as <see cref="Aborted"/> with that exception in <see cref="Exception"/>.
     /// </remarks>
     public bool TimedOut { get; }
 
-    /// <summary>Gets whether the connection ended aborted (<see cref="WebSocketState.Aborted"/>) rather than by the closing handshake: after a timeout, a cancellation, or a failure such as a peer that dropped the connection.</summary>
+    /// <summary>Gets whether the connection ended aborted (<see cref="WebSocketState.Aborted"/>) rather than by the closing handshake: after a timeout, a cancelled close, or a failure such as a peer that dropped the connection.</summary>
     public bool Aborted { get; }
 
-    /// <summary>Gets the status of the close frame this endpoint sent, or began to send, through this library; <see langword="null"/> when it sent none.</summary>
+    /// <summary>Gets the status of the close frame this endpoint sent through the closer, once the send succeeded; <see langword="null"/> when it sent none.</summary>
     public WebSocketCloseStatus? SentStatus { get; }
 
-    /// <summary>Gets the exception that ended the connection, such as the <see cref="WebSocketException"/> of a peer that closed without completing the handshake; <see langword="null"/> when none did.</summary>
+    /// <summary>Gets the exception that ended the connection: what the network, the peer or the socket's end threw (such as the <see cref="WebSocketException"/> of a peer that dropped TCP), or an <see cref="OperationCanceledException"/> when the close's token was cancelled; <see langword="null"/> when none did, and after a timeout.</summary>
     public Exception? Exception { get; }
 
     /// <summary>Returns the result in one line, as a log wants it: the close code and reason, then how the connection ended.</summary>
