@@ -151,7 +151,7 @@ public sealed class WebSocketCloser
             lock (_gate)
             {
                 _receiving = false;
-                _closeDelivered |= received is null || received.MessageType == WebSocketMessageType.Close;
+                _closeDelivered |= failure is not null || received?.MessageType == WebSocketMessageType.Close;
             }
         }
 
