@@ -25,14 +25,14 @@ internal sealed class Cli
     {
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON (one object per line in stdin mode).", Recursive = true };
 
-        var explainCode = new Argument<string?>("code") { Description = "A code (1006) or a name (AbnormalClosure, abnormal-closure, \"Going Away\"). Omit it to read one per line from stdin.", Arity = ArgumentArity.ZeroOrOne };
+        var explainCode = new Argument<string?>("code") { Description = "A code (1006) or a name (AbnormalClosure, abnormal-closure, \"Going Away\"). Omit it, or pass -, to read one per line from stdin.", Arity = ArgumentArity.ZeroOrOne };
         var explain = new Command("explain", "Explain a close code: meaning, range, whether it may be sent, who sends it, what to check.") { explainCode };
         explain.SetAction(parse => Answer(parse.GetValue(json), parse.GetValue(explainCode), "explain needs a code", Commands.Explain));
 
         var list = new Command("list", "List the codes 1000-1015 and the ranges of the close code space.");
         list.SetAction(parse => PrintOne(parse.GetValue(json), Commands.List()));
 
-        var decodeHex = new Argument<string?>("hex") { Description = "A close payload (or frame, with --frame) as hex: \"03 e8 62 79 65\", \"03:E8\", \"0x03e8\". Omit it to read one per line from stdin.", Arity = ArgumentArity.ZeroOrOne };
+        var decodeHex = new Argument<string?>("hex") { Description = "A close payload (or frame, with --frame) as hex: \"03 e8 62 79 65\", \"03:E8\", \"0x03e8\". Omit it, or pass -, to read one per line from stdin.", Arity = ArgumentArity.ZeroOrOne };
         var decodeFrame = new Option<bool>("--frame") { Description = "The hex is a complete close frame (masked or not), not just its payload." };
         var decode = new Command("decode", "Decode a close payload or frame from hex.") { decodeHex, decodeFrame };
         decode.SetAction(parse =>
@@ -41,7 +41,7 @@ internal sealed class Cli
             return Answer(parse.GetValue(json), parse.GetValue(decodeHex), "decode needs hex", hex => Commands.Decode(hex, frame));
         });
 
-        var encodeCode = new Argument<string?>("code") { Description = "The status, by number or name. Omit it to read \"code [reason]\" lines from stdin.", Arity = ArgumentArity.ZeroOrOne };
+        var encodeCode = new Argument<string?>("code") { Description = "The status, by number or name. Omit it, or pass -, to read \"code [reason]\" lines from stdin.", Arity = ArgumentArity.ZeroOrOne };
         var encodeReason = new Argument<string?>("reason") { Description = "The closing reason.", Arity = ArgumentArity.ZeroOrOne };
         var encodeFrame = new Option<bool>("--frame") { Description = "Write a complete close frame (a server's, unmasked, unless a mask is given)." };
         var encodeMask = new Option<string?>("--mask") { Description = "Write a client's frame masked with this key: 8 hex digits." };
@@ -56,7 +56,7 @@ internal sealed class Cli
             bool truncate = parse.GetValue(encodeTruncate);
             string? code = parse.GetValue(encodeCode);
             string? reason = parse.GetValue(encodeReason);
-            if (code is not null)
+            if (code is not null && code != "-")
             {
                 return PrintOne(parse.GetValue(json), Commands.Encode(code, reason, frame, mask, randomMask, truncate));
             }
@@ -99,7 +99,8 @@ internal sealed class Cli
     /// <summary>Answers the argument, or with none, every line of standard input, each as soon as it is read.</summary>
     private int Answer(bool json, string? argument, string missing, Func<string, Result> answer)
     {
-        if (argument is not null)
+        // "-" names standard input, as in most Unix tools.
+        if (argument is not null && argument != "-")
         {
             return PrintOne(json, answer(argument));
         }

@@ -158,7 +158,8 @@ internal static class Commands
         }
 
         string hex = Input.ToHex(output);
-        var text = new StringBuilder(hex);
+        // An empty payload prints as an empty line, which says nothing to a reader: say what it is.
+        var text = new StringBuilder(output.Length == 0 ? "(empty payload: a close frame without a status code, which its reader reports as 1005)" : hex);
         if (dropped > 0)
         {
             text.AppendLine().Append("(the reason was truncated: ").Append(Count(dropped, "char")).Append(" dropped)");
@@ -191,7 +192,13 @@ internal static class Commands
         {
             WebSocketCloseStatus answer = error.ToCloseStatus();
             int? code = error == ClosePayloadError.InvalidStatus ? (payload[0] << 8) | payload[1] : null;
-            return Invalid("close payload", error.ToString(), PayloadErrorText(error, payload.Length, code), answer, code);
+            string explanation = PayloadErrorText(error, payload.Length, code);
+            if (LooksLikeCloseFrame(payload))
+            {
+                explanation += " (these bytes look like a whole close frame: decode them with --frame)";
+            }
+
+            return Invalid("close payload", error.ToString(), explanation, answer, code);
         }
 
         return Decoded(status, Encoding.UTF8.GetString(utf8Reason), frameNote: null, frameJson: null);
@@ -348,6 +355,12 @@ internal static class Commands
     // "1 byte", "2 bytes": counts in messages.
     private static string Count(int count, string unit) =>
         count.ToString(CultureInfo.InvariantCulture) + " " + unit + (count == 1 ? "" : "s");
+
+    // FIN and the close opcode, then a payload length (and masking key) that accounts for every byte: no payload starts so,
+    // as 0x88 would make its code 34,816 or more.
+    private static bool LooksLikeCloseFrame(byte[] bytes) =>
+        bytes.Length >= 2 && bytes[0] == 0x88 && (bytes[1] & 0x7F) <= ClosePayload.MaxLength
+        && bytes.Length == 2 + ((bytes[1] & 0x80) != 0 ? 4 : 0) + (bytes[1] & 0x7F);
 
     // The status code of a frame whose header is complete: its first two payload bytes, unmasked.
     private static int FrameCode(byte[] frame)

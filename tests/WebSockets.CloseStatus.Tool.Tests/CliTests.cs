@@ -201,7 +201,52 @@ public class CliTests
     public void Encode_ByName_Empty_IsEmptyPayload()
     {
         CliRunner.Run("encode", "going-away").Stdout.Trim().Should().Be("03 E9");
-        CliRunner.Run("encode", "empty").Stdout.Trim().Should().BeEmpty();
+        CliRunner.Run("encode", "empty").Stdout.Trim().Should().Be("(empty payload: a close frame without a status code, which its reader reports as 1005)");
+    }
+
+    [Fact]
+    public void Encode_1005_SaysTheEmptyPayload_AndItsFrame()
+    {
+        // RFC 6455 §7.4.1: 1005 is never sent as a code; the close frame carries no payload (§5.5.1).
+        CliRunner.Output output = CliRunner.Run("encode", "1005");
+
+        output.ExitCode.Should().Be(0);
+        output.Stdout.Should().Contain("empty payload").And.Contain("1005");
+        CliRunner.Run("encode", "1005", "--frame").Stdout.Trim().Should().Be("88 00");
+        CliRunner.RunWithStdin("1005\n1000\n", "encode").Stdout.Should().Be("\n03 E8\n", "in a line filter the hex stays the output, one line per input line");
+    }
+
+    [Theory]
+    [InlineData("88 05 03 E8 62 79 65")]
+    [InlineData("88 85 37 FA 21 3D 34 12 43 44 52")]
+    public void Decode_AFrameWithoutFrameOption_HintsAtIt(string hex)
+    {
+        CliRunner.Output output = CliRunner.Run("decode", hex);
+
+        output.ExitCode.Should().Be(1);
+        output.Stderr.Should().Contain("InvalidStatus").And.Contain("look like a whole close frame: decode them with --frame");
+        CliRunner.Run("decode", hex, "--frame").Stdout.Should().StartWith("status: 1000 NormalClosure");
+    }
+
+    [Fact]
+    public void Decode_APayloadStartingLikeAFrameButNotOne_HasNoHint()
+    {
+        // 0x88 0x05 with three bytes after it: the length does not account for the bytes, so it is no frame.
+        CliRunner.Run("decode", "88 05 03 E8 62").Stderr.Should().Contain("InvalidStatus").And.NotContain("--frame");
+    }
+
+    [Theory]
+    [InlineData("decode")]
+    [InlineData("explain")]
+    [InlineData("encode")]
+    public void Dash_ReadsStandardInput(string command)
+    {
+        string input = command == "decode" ? "03 e8\n" : "1000\n";
+        CliRunner.Output dash = CliRunner.RunWithStdin(input, command, "-");
+        CliRunner.Output none = CliRunner.RunWithStdin(input, command);
+
+        dash.ExitCode.Should().Be(0);
+        dash.Stdout.Should().NotBeEmpty().And.Be(none.Stdout);
     }
 
     [Fact]
