@@ -16,7 +16,7 @@ using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 namespace WebSockets.CloseStatus.CodeFixes;
 
 /// <summary>
-/// The fixes that are clear: 1005 (Empty) becomes 1000 (NormalClosure); a System.Net close with a long reason becomes
+/// The fixes that are clear: 1005 (Empty) becomes 1000 (NormalClosure), or 1002 (ProtocolError) where a handshake fails; a System.Net close with a long reason becomes
 /// this library's close with <c>TruncateWithEllipsis</c>, as does one of this library's writers that has such an
 /// overload; an awaited <c>CloseAsync</c> whose token never cancels becomes <c>CloseGracefullyAsync</c> with 5 seconds.
 /// </summary>
@@ -79,11 +79,14 @@ public sealed class CloseCallCodeFixProvider : CodeFixProvider
         string type = SymbolEqualityComparer.Default.Equals(status.Parameter!.Type, api.Status)
             ? Library + ".WebSocketCloseStatus"
             : "global::System.Net.WebSockets.WebSocketCloseStatus";
-        ExpressionSyntax normal = Qualified(type + ".NormalClosure");
+
+        // Failing a connection is no normal end: a 1000 there would tell the peer all went well (RFC 6455 §7.1.7).
+        bool fails = operation.TargetMethod.Name == "Fail" && SymbolEqualityComparer.Default.Equals(operation.TargetMethod.ContainingType, api.CloseHandshake);
+        ExpressionSyntax replacement = Qualified(type + (fails ? ".ProtocolError" : ".NormalClosure"));
         return CodeAction.Create(
-            "Close with 1000 (NormalClosure)",
-            _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(argument.Expression, normal.WithTriviaFrom(argument.Expression)))),
-            nameof(EmptyToNormal));
+            fails ? "Fail with 1002 (ProtocolError)" : "Close with 1000 (NormalClosure)",
+            _ => Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(argument.Expression, replacement.WithTriviaFrom(argument.Expression)))),
+            nameof(EmptyToNormal));   // one key: a Fix All gives each call the code that fits it
     }
 
     private static CodeAction? Truncate(Document document, SyntaxNode root, SemanticModel model, IInvocationOperation operation, CloseApi api)

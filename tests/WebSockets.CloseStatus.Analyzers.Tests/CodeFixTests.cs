@@ -21,7 +21,19 @@ public sealed class CodeFixTests
              Diagnostic("WSCS003").WithLocation(1).WithArguments("1005 (Empty)", "1005 (Empty) stands for a close without a code; Fail")],
             InMethod("""
                 await ws.CloseOutputAsync(NetStatus.NormalClosure, null, ct);
-                handshake.Fail(CloseStatus.NormalClosure);
+                handshake.Fail(CloseStatus.ProtocolError);
+                """));
+
+    // RFC 6455 §7.1.7: a failed connection is no normal closure, so the fix of Fail(Empty) must not say 1000.
+    [Fact]
+    public Task FailWithEmpty_BecomesAFailureCode_NotNormalClosure() =>
+        CodeFixAsync(
+            InMethod("""
+                handshake.Fail({|#0:CloseStatus.Empty|});
+                """),
+            [Diagnostic("WSCS003").WithLocation(0).WithArguments("1005 (Empty)", "1005 (Empty) stands for a close without a code; Fail")],
+            InMethod("""
+                handshake.Fail(CloseStatus.ProtocolError);
                 """));
 
     [Fact]
