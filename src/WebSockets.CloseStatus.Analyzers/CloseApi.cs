@@ -21,6 +21,7 @@ internal sealed class CloseApi
         ClosePayload = compilation.GetTypeByMetadataName("WebSockets.CloseStatus.ClosePayload");
         CloseFrame = compilation.GetTypeByMetadataName("WebSockets.CloseStatus.CloseFrame");
         CloseHandshake = compilation.GetTypeByMetadataName("WebSockets.CloseStatus.CloseHandshake");
+        Closer = compilation.GetTypeByMetadataName("WebSockets.CloseStatus.WebSocketCloser");
     }
 
     public INamedTypeSymbol? SystemNetWebSocket { get; }
@@ -41,6 +42,8 @@ internal sealed class CloseApi
 
     public INamedTypeSymbol? CloseHandshake { get; }
 
+    public INamedTypeSymbol? Closer { get; }
+
     /// <summary>The API of a compilation that has either status enum; <see langword="null"/> when it has neither, and nothing is analyzed.</summary>
     public static CloseApi? From(Compilation compilation)
     {
@@ -57,6 +60,11 @@ internal sealed class CloseApi
         if (method.Name is "CloseAsync" or "CloseOutputAsync" && IsOrOverridesSystemNet(method))
         {
             return CloseCallKind.SystemNet;
+        }
+
+        if (Is(type, Closer))
+        {
+            return method.Name == "CloseAsync" ? CloseCallKind.SystemNetExtension : CloseCallKind.None;
         }
 
         if (Is(type, Extensions))

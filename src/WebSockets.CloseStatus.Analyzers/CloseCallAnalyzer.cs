@@ -67,8 +67,10 @@ public sealed class CloseCallAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(Rules.ReasonTooLong, reason.Syntax.GetLocation(), length, methodName));
         }
 
+        // WebSocketCloser.CloseAsync is bounded by its own timeout, whatever its token.
         if (kind is CloseCallKind.SystemNet or CloseCallKind.SystemNetExtension
             && methodName == "CloseAsync"
+            && !SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, api.Closer)
             && IsAwaited(invocation)
             && CloseApi.Argument(invocation, t => SymbolEqualityComparer.Default.Equals(t, api.CancellationToken)) is { } token
             && NeverCancels(token.Value, api))

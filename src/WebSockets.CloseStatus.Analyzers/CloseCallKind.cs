@@ -8,7 +8,7 @@ internal enum CloseCallKind
     /// <summary>System.Net's <c>WebSocket.CloseAsync</c> or <c>CloseOutputAsync</c>, or an override of either.</summary>
     SystemNet,
 
-    /// <summary>This library's extensions on System.Net's WebSocket: <c>CloseAsync</c>, <c>CloseOutputAsync</c>, <c>CloseGracefullyAsync</c>.</summary>
+    /// <summary>This library's closes of System.Net's WebSocket: the extensions <c>CloseAsync</c>, <c>CloseOutputAsync</c>, <c>CloseGracefullyAsync</c>, and <c>WebSocketCloser.CloseAsync</c>.</summary>
     SystemNetExtension,
 
     /// <summary>This library's payload and frame writers and <c>CloseHandshake.WriteClose</c>: 1005 without a reason is an empty payload.</summary>

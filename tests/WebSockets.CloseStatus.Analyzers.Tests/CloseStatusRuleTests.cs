@@ -14,6 +14,18 @@ public sealed class CloseStatusRuleTests
             InMethod("await ws.CloseOutputAsync({|#0:NetStatus.Empty|}, null, ct);"),
             Diagnostic("WSCS001").WithLocation(0).WithArguments("1005 (Empty)", "1005 (Empty) stands for a close without a code, and CloseOutputAsync puts it on the wire as it is"));
 
+    // The closer's CloseAsync sends the code as the extensions do (RFC 6455 §7.4.1), and its timeout bounds it whatever the token.
+    [Fact]
+    public Task Closer_UnsendableStatus_AndLongReason_AreReported_ItsTokenIsNot() =>
+        AnalyzerAsync(
+            InMethod($$"""
+                await closer.CloseAsync({|#0:CloseStatus.Empty|}, null, ct);
+                await closer.CloseAsync(CloseStatus.NormalClosure, {|#1:"{{new string('a', 130)}}"|}, ct);
+                await closer.CloseAsync(CloseStatus.ServiceRestart, "restarting", CancellationToken.None);
+                """),
+            Diagnostic("WSCS003").WithLocation(0).WithArguments("1005 (Empty)", "1005 (Empty) stands for a close without a code; CloseAsync"),
+            Diagnostic("WSCS002").WithLocation(1).WithArguments(130, "CloseAsync"));
+
     [Fact]
     public Task SystemNet_ThroughAnOverride_AndAConst_AreReported() =>
         AnalyzerAsync(

@@ -21,7 +21,7 @@ public static class Sources
         {
         """ + members + """
 
-            async Task M(WebSocket ws, ClientWebSocket client, byte[] buffer, IBufferWriter<byte> writer, CloseHandshake handshake, string reason, CloseStatus status, NetStatus netStatus, CancellationToken ct)
+            async Task M(WebSocket ws, ClientWebSocket client, byte[] buffer, IBufferWriter<byte> writer, CloseHandshake handshake, WebSocketCloser closer, string reason, CloseStatus status, NetStatus netStatus, CancellationToken ct)
             {
         """ + body + """
 
