@@ -1,8 +1,8 @@
 using System;
-using System.Buffers;
 using System.ComponentModel;
 using System.IO;
 using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using WebSockets.CloseStatus.Internal;
@@ -27,10 +27,11 @@ namespace WebSockets.CloseStatus;
 /// </remarks>
 public sealed class WebSocketCloser
 {
-    // Data that still arrives while a close without a loop waits for the peer's close frame is read into this and dropped.
-    private const int DiscardBufferSize = 4096;
-
     private const string CanceledMessage = "The close's cancellation token was cancelled before the closing handshake finished, so the connection was aborted.";
+
+    // The closer of each socket, so that a second one, or CloseGracefullyAsync beside a loop, cannot read beside the
+    // first: weak keys, so an entry lives as long as its socket and nothing is removed.
+    private static readonly ConditionalWeakTable<WebSocket, WebSocketCloser> s_closers = new();
 
     private readonly object _gate = new();
     private readonly TaskCompletionSource<WebSocketCloseResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,6 +59,7 @@ public sealed class WebSocketCloser
     /// <param name="webSocket">The socket to close; from ASP.NET Core, <c>ClientWebSocket</c> or <c>WebSocket.CreateFromStream</c>.</param>
     /// <param name="options">The close's timeout and reason truncation, read once here; <see langword="null"/> for the defaults (5 seconds, no truncation).</param>
     /// <exception cref="ArgumentNullException"><paramref name="webSocket"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The socket already has a closer: two would read beside each other. Close through the first.</exception>
     public WebSocketCloser(WebSocket webSocket, WebSocketCloseOptions? options = null)
     {
         if (webSocket is null)
@@ -68,6 +70,24 @@ public sealed class WebSocketCloser
         WebSocket = webSocket;
         _timeout = options?.Timeout ?? WebSocketCloseOptions.DefaultTimeout;
         _truncation = options?.Truncation ?? CloseReasonTruncation.None;
+        lock (s_closers)
+        {
+            if (s_closers.TryGetValue(webSocket, out _))
+            {
+                ThrowHelper.ThrowSecondCloser();
+            }
+
+            s_closers.Add(webSocket, this);
+        }
+    }
+
+    // The socket's closer, if one was made: CloseGracefullyAsync closes through it rather than reading beside its loop.
+    internal static WebSocketCloser? Find(WebSocket webSocket)
+    {
+        lock (s_closers)
+        {
+            return s_closers.TryGetValue(webSocket, out WebSocketCloser? closer) ? closer : null;
+        }
     }
 
     /// <summary>Gets the socket this closer closes.</summary>
@@ -78,10 +98,9 @@ public sealed class WebSocketCloser
 
     /// <summary>Receives from the socket, as the receive loop's one reader: <see cref="WebSocket.ReceiveAsync(ArraySegment{byte}, CancellationToken)"/> that ends every connection with a close message.</summary>
     /// <param name="buffer">The buffer that receives the data.</param>
-    /// <param name="cancellationToken">The token to cancel the receive with; as in System.Net, cancelling a receive aborts the connection.</param>
+    /// <param name="cancellationToken">The token to cancel the receive with; as in System.Net, cancelling it (before the call too) aborts the connection, and the receive returns the close message.</param>
     /// <returns>What arrived. A message of type <see cref="WebSocketMessageType.Close"/> ends the loop, however the connection ended: the peer's close (answered with its code when the peer closed first), the reply to <see cref="CloseAsync"/>, or an abort, a timeout or a dropped connection, whose exception goes into <see cref="Completion"/>'s result instead of being thrown.</returns>
     /// <exception cref="InvalidOperationException">Another receive is in flight, or the loop already had its close message.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the receive started.</exception>
     public Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -106,15 +125,13 @@ public sealed class WebSocketCloser
     /// <summary>Closes the connection in bounded time: sends the close frame, waits for the peer's (through the receive loop when one runs), ends TCP, and returns how the connection ended.</summary>
     /// <param name="closeStatus">The status to send; must be valid on the wire (1000–1003, 1007–1014, 3000–4999).</param>
     /// <param name="statusDescription">The closing reason, or <see langword="null"/> for none; cut as the options' truncation says.</param>
-    /// <param name="cancellationToken">Ends the wait early: cancelled before this call, nothing is sent and the call throws; cancelled while closing, the connection is aborted and the result says so; cancelled once the connection has ended, it changes nothing.</param>
+    /// <param name="cancellationToken">Cuts the close short: cancelled before the connection ended (before this call too), the connection is aborted, nothing more is sent, and the result says so (<see cref="WebSocketCloseResult.Aborted"/>, an <see cref="OperationCanceledException"/> in <see cref="WebSocketCloseResult.Exception"/>); cancelled once it has ended, as <c>HttpContext.RequestAborted</c> is when the client goes, it changes nothing.</param>
     /// <returns>How the connection ended, the same result as <see cref="Completion"/>. It works in every state: <see cref="WebSocketState.Open"/> sends and waits; <see cref="WebSocketState.CloseReceived"/> replies; <see cref="WebSocketState.CloseSent"/> waits; <see cref="WebSocketState.Closed"/> and <see cref="WebSocketState.Aborted"/> do no I/O. A second call, or a call after the loop answered the peer's close, sends nothing more and returns the first close's result.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="closeStatus"/> must not be sent in a close frame (this includes 1005, Empty, which System.Net would send as a code).</exception>
     /// <exception cref="ArgumentException"><paramref name="statusDescription"/> has a lone surrogate in the part sent, or is too long and the options do not truncate.</exception>
-    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the call; nothing was sent.</exception>
     public Task<WebSocketCloseResult> CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken)
     {
         string? reason = WebSocketExtensions.PrepareClose(closeStatus, statusDescription, _truncation);
-        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
             if (_closeStarted || _finished)
@@ -128,11 +145,52 @@ public sealed class WebSocketCloser
         return CloseCoreAsync(closeStatus, reason, cancellationToken);
     }
 
+    /// <summary>Sends a message unless this endpoint's close has begun: after a close frame no data may follow (RFC 6455 §5.5.1), so a send that comes too late sends nothing and returns <see langword="false"/> instead of throwing.</summary>
+    /// <param name="buffer">The message, or a part of it.</param>
+    /// <param name="messageType">Text or binary.</param>
+    /// <param name="endOfMessage">Whether this ends the message.</param>
+    /// <param name="cancellationToken">The token to cancel the send with; as in System.Net, cancelling it aborts the connection.</param>
+    /// <returns><see langword="true"/> if the message was sent; <see langword="false"/> if the close had begun or the connection ended, which <see cref="Completion"/> then says.</returns>
+    /// <exception cref="ArgumentException"><paramref name="messageType"/> is <see cref="WebSocketMessageType.Close"/>, or another argument System.Net refuses.</exception>
+    public async Task<bool> SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_sendClaimed || _finished)
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            await WebSocket.SendAsync(buffer, messageType, endOfMessage, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (IsConnectionEnd(e) || (e is InvalidOperationException && IsClosing()))
+        {
+            // The connection failed, or the close went out while this send waited: the loop's receive or the close finishes.
+            return false;
+        }
+    }
+
+    private bool IsClosing()
+    {
+        lock (_gate)
+        {
+            return _sendClaimed || _finished;
+        }
+    }
+
     private async Task<WebSocketReceiveResult> EndOfConnectionAsync()
     {
         await _completion.Task.ConfigureAwait(false);
-        return new WebSocketReceiveResult(0, WebSocketMessageType.Close, endOfMessage: true);
+        return EndOfConnection();
     }
+
+    // The close message of a connection that ended without one reaching the loop: its close code (§7.1.5), 1006 when no close frame arrived.
+    private WebSocketReceiveResult EndOfConnection() =>
+        new(0, WebSocketMessageType.Close, endOfMessage: true, WebSocket.CloseStatus ?? (System.Net.WebSockets.WebSocketCloseStatus)WebSocketCloseStatus.AbnormalClosure, WebSocket.CloseStatusDescription ?? string.Empty);
 
     private async Task<WebSocketReceiveResult> ReceiveCoreAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
     {
@@ -158,7 +216,7 @@ public sealed class WebSocketCloser
         if (received is null)
         {
             Finish(failure);
-            return new WebSocketReceiveResult(0, WebSocketMessageType.Close, endOfMessage: true);
+            return EndOfConnection();
         }
 
         if (received.MessageType == WebSocketMessageType.Close)
@@ -248,7 +306,7 @@ public sealed class WebSocketCloser
 
         if (receive)
         {
-            await DiscardUntilCloseAsync().ConfigureAwait(false);
+            await WaitForPeerCloseAsync(closeStatus, reason).ConfigureAwait(false);
         }
         else
         {
@@ -259,15 +317,14 @@ public sealed class WebSocketCloser
         return await _completion.Task.ConfigureAwait(false);
     }
 
-    private async Task DiscardUntilCloseAsync()
+    // System.Net's CloseAsync waits for the peer's close without sending a second one, and is documented to cooperate
+    // with a receive already pending (a loop that does not go through this closer); a client's waits for the server to end TCP.
+    private async Task WaitForPeerCloseAsync(WebSocketCloseStatus closeStatus, string? reason)
     {
         Exception? failure = null;
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(DiscardBufferSize);
         try
         {
-            while ((await WebSocket.ReceiveAsync(new ArraySegment<byte>(buffer), CancellationToken.None).ConfigureAwait(false)).MessageType != WebSocketMessageType.Close)
-            {
-            }
+            await WebSocket.CloseAsync(closeStatus.ToSystemNet(), reason, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (IsConnectionEnd(e))
         {
@@ -275,7 +332,6 @@ public sealed class WebSocketCloser
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             lock (_gate)
             {
                 _receiving = false;

@@ -21,6 +21,10 @@ namespace WebSockets.CloseStatus.Shutdown;
 public enum ServerClose
 {
     Closer,
+
+    /// <summary>The app's own loop on the socket, and CloseGracefullyAsync from the stopping callback: the likeliest migration.</summary>
+    GracefulBesideOwnLoop,
+
     DotNet,
 }
 
@@ -65,7 +69,7 @@ public sealed class ShutdownApp : IAsyncDisposable
                 }
                 else
                 {
-                    await DotNetEndpointAsync(socket, lifetime, endpoint, context.RequestAborted);
+                    await OwnLoopEndpointAsync(socket, lifetime, close == ServerClose.DotNet, closeTimeout, endpoint, context.RequestAborted);
                 }
             }
             catch (Exception e)
@@ -99,14 +103,22 @@ public sealed class ShutdownApp : IAsyncDisposable
         endpoint.CloseEnded = Stopwatch.GetTimestamp();
     }
 
-    // The same app with .NET's own close: CloseAsync from the stopping callback, the loop on the socket itself.
-    private static async Task DotNetEndpointAsync(WebSocket socket, IHostApplicationLifetime lifetime, Endpoint endpoint, CancellationToken requestAborted)
+    // The app's own loop on the socket itself, closed from the stopping callback by .NET's own CloseAsync or by CloseGracefullyAsync.
+    private static async Task OwnLoopEndpointAsync(WebSocket socket, IHostApplicationLifetime lifetime, bool dotnet, TimeSpan closeTimeout, Endpoint endpoint, CancellationToken requestAborted)
     {
         Task? closing = null;
+        Task<WebSocketCloseResult>? graceful = null;
         using (lifetime.ApplicationStopping.Register(() =>
         {
             endpoint.CloseStarted = Stopwatch.GetTimestamp();
-            closing = socket.CloseAsync((System.Net.WebSockets.WebSocketCloseStatus)1012, "restarting", requestAborted);
+            if (dotnet)
+            {
+                closing = socket.CloseAsync((System.Net.WebSockets.WebSocketCloseStatus)1012, "restarting", requestAborted);
+            }
+            else
+            {
+                closing = graceful = socket.CloseGracefullyAsync(WebSocketCloseStatus.ServiceRestart, "restarting", closeTimeout, requestAborted);
+            }
         }))
         {
             byte[] buffer = new byte[4096];
@@ -137,6 +149,7 @@ public sealed class ShutdownApp : IAsyncDisposable
 
         endpoint.CloseEnded = Stopwatch.GetTimestamp();
         endpoint.DotNetStatus = socket.CloseStatus;
+        endpoint.Result = graceful?.Result;
     }
 
     public async Task<TimeSpan> StopAsync()

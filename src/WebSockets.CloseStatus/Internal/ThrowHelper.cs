@@ -110,6 +110,11 @@ internal static class ThrowHelper
             Format("The close timeout must be positive and at most Int32.MaxValue milliseconds (an infinite wait is what a bounded close prevents); it was {0} ms.", value.TotalMilliseconds));
 
     [DoesNotReturn]
+    public static void ThrowSecondCloser() =>
+        throw new InvalidOperationException(
+            "This WebSocket already has a WebSocketCloser; a second would read beside the first. Close through the first (CloseGracefullyAsync does so by itself).");
+
+    [DoesNotReturn]
     public static void ThrowReceiveMisuse(string why) =>
         throw new InvalidOperationException(
             Format("WebSocketCloser.ReceiveAsync cannot receive: {0}. One receive loop owns a connection's receives, one receive at a time.", why));

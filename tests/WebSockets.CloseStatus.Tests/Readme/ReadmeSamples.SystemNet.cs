@@ -30,6 +30,12 @@ public static class SystemNetSamples
     {
         app.Map("/ws", async (HttpContext context, IHostApplicationLifetime lifetime) =>
         {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return;
+            }
+
             using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
             var closer = new WebSocketCloser(socket);   // 5 s to close; WebSocketCloseOptions set another timeout
             using var stopping = lifetime.ApplicationStopping.Register(
@@ -44,7 +50,7 @@ public static class SystemNetSamples
                     break;   // however it ended: the client's close (answered), ours, a timeout, a dropped connection
                 }
 
-                await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+                await closer.SendAsync(new ArraySegment<byte>(buffer, 0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
             }
 
             WebSocketCloseResult result = await closer.Completion;

@@ -13,6 +13,12 @@ app.UseWebSockets();
 
 app.Map("/ws", async (HttpContext context, IHostApplicationLifetime lifetime) =>
 {
+    if (!context.WebSockets.IsWebSocketRequest)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return;
+    }
+
     using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
     var closer = new WebSocketCloser(socket);   // 5 s to close; WebSocketCloseOptions set another timeout
     using var stopping = lifetime.ApplicationStopping.Register(
@@ -27,7 +33,7 @@ app.Map("/ws", async (HttpContext context, IHostApplicationLifetime lifetime) =>
             break;   // however it ended: the client's close (answered), ours, a timeout, a dropped connection
         }
 
-        await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+        await closer.SendAsync(new ArraySegment<byte>(buffer, 0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
     }
 
     WebSocketCloseResult result = await closer.Completion;
