@@ -110,6 +110,17 @@ internal static class ThrowHelper
             Format("The close timeout must be positive and at most Int32.MaxValue milliseconds (an infinite wait is what a bounded close prevents); it was {0} ms.", value.TotalMilliseconds));
 
     [DoesNotReturn]
+    public static void ThrowNotApplicationCode(WebSocketCloseStatus status, string paramName) =>
+        throw new ArgumentOutOfRangeException(
+            paramName,
+            (int)status,
+            Format("Only an application's codes (3000–4999) can be declared; {0} is not one. The policy advises the protocol's codes itself.", (int)status));
+
+    [DoesNotReturn]
+    public static void ThrowNotPositiveDelay(TimeSpan value, string paramName) =>
+        throw new ArgumentOutOfRangeException(paramName, value, Format("A reconnect delay must be positive; it was {0} ms.", value.TotalMilliseconds));
+
+    [DoesNotReturn]
     public static void ThrowSecondCloser() =>
         throw new InvalidOperationException(
             "This WebSocket already has a WebSocketCloser; a second would read beside the first. Close through the first (CloseGracefullyAsync does so by itself).");
