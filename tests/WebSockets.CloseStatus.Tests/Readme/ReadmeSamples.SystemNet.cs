@@ -26,6 +26,16 @@ public static class SystemNetSamples
         return result;
     }
 
+    // PACKAGE.md's form of the same close.
+    public static async Task<WebSocketCloseResult> PackageCloseAsync(WebSocket socket, CancellationToken ct)
+    {
+        // Where no receive loop runs; with one, the loop receives through a WebSocketCloser and closes through it (README).
+        // Sends our close, discards data until the peer's close, and aborts if it has not come within 5 seconds.
+        WebSocketCloseResult result = await socket.CloseGracefullyAsync(CloseStatus.ServiceRestart, "restarting", TimeSpan.FromSeconds(5), ct);
+        Console.WriteLine(result);   // with a peer that echoes: 1012 Service Restart "restarting", clean, started by Local, sent 1012
+        return result;
+    }
+
     public static void MapEchoEndpoint(WebApplication app)
     {
         app.Map("/ws", async (HttpContext context, IHostApplicationLifetime lifetime) =>
