@@ -90,6 +90,9 @@ public sealed class WebSocketCloser
         }
     }
 
+    // The drain that tracks this connection, if any; set once, under the drain's lock.
+    internal WebSocketDrain? Drain { get; set; }
+
     /// <summary>Gets the socket this closer closes.</summary>
     public WebSocket WebSocket { get; }
 
@@ -457,6 +460,7 @@ public sealed class WebSocketCloser
         deadline?.Dispose();
         cancellation.Dispose();
         _completion.TrySetResult(Describe(failure));
+        Drain?.Untrack(this);
     }
 
     private WebSocketCloseResult Describe(Exception? failure)

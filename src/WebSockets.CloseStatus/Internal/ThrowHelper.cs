@@ -121,6 +121,14 @@ internal static class ThrowHelper
         throw new ArgumentOutOfRangeException(paramName, value, Format("A reconnect delay must be positive; it was {0} ms.", value.TotalMilliseconds));
 
     [DoesNotReturn]
+    public static void ThrowDrainTime(TimeSpan value, string paramName) =>
+        throw new ArgumentOutOfRangeException(paramName, value, Format("A drain's window must be at least zero and its deadline positive, both at most Int32.MaxValue milliseconds; it was {0} ms.", value.TotalMilliseconds));
+
+    [DoesNotReturn]
+    public static void ThrowTrackedElsewhere() =>
+        throw new InvalidOperationException("Another WebSocketDrain tracks this connection; one drain closes it.");
+
+    [DoesNotReturn]
     public static void ThrowSecondCloser() =>
         throw new InvalidOperationException(
             "This WebSocket already has a WebSocketCloser; a second would read beside the first. Close through the first (CloseGracefullyAsync does so by itself).");
