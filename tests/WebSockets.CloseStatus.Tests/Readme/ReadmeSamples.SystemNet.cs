@@ -18,28 +18,21 @@ public static class SystemNetSamples
         return result;
     }
 
-    // A receive loop gets the same result however the connection ends.
+    // A receive loop gets the same result however the connection ends: the closer is its one reader.
     public static async Task<WebSocketCloseResult> ReceiveLoopAsync(WebSocket socket, Action<ArraySegment<byte>> onMessage, CancellationToken ct)
     {
+        var closer = new WebSocketCloser(socket);
         byte[] buffer = new byte[4096];
-        try
+        while (true)
         {
-            while (true)
+            WebSocketReceiveResult received = await closer.ReceiveAsync(buffer, ct);
+            if (received.MessageType == WebSocketMessageType.Close)
             {
-                WebSocketReceiveResult received = await socket.ReceiveAsync(buffer, ct);
-                if (received.MessageType == WebSocketMessageType.Close)
-                {
-                    // The peer closed first: in CloseReceived the call only replies, here with the peer's code.
-                    CloseStatus echo = received.CloseStatus.ToCloseStatus() ?? CloseStatus.NormalClosure;
-                    return await socket.CloseGracefullyAsync(echo, null, TimeSpan.FromSeconds(5), ct);
-                }
-
-                onMessage(new ArraySegment<byte>(buffer, 0, received.Count));
+                // The peer closed first (the closer replied with its code), or the connection ended: dropped TCP, 1006, not clean, and why.
+                return await closer.Completion;
             }
-        }
-        catch (Exception e) when (socket.State is WebSocketState.Aborted or WebSocketState.Closed)
-        {
-            return socket.GetCloseResult(e);   // dropped TCP, a keep-alive timeout: 1006, not clean, and why
+
+            onMessage(new ArraySegment<byte>(buffer, 0, received.Count));
         }
     }
 

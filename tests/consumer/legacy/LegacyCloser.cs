@@ -52,12 +52,28 @@ public static class LegacyCloser
         WebSocketCloseOptions options = new WebSocketCloseOptions();
         options.Timeout = TimeSpan.FromSeconds(2);
         options.Truncation = CloseReasonTruncation.TruncateWithEllipsis;
-        options.DataReceived = (type, data, endOfMessage) => Console.WriteLine(type + " " + data.Length);
         WebSocketCloseResult again = await socket.CloseGracefullyAsync(CloseStatus.NormalClosure, reason, options, cancellationToken);
-        WebSocketCloseResult ended = socket.GetCloseResult(null);
+        // The connection has ended: a closer on it does no I/O and says how it ended.
+        WebSocketCloser closer = new WebSocketCloser(socket, options);
+        WebSocketCloseResult ended = await closer.CloseAsync(CloseStatus.EndpointUnavailable, reason, cancellationToken);
         CloseInitiator? initiator = result.Initiator;
         return result.CloseStatus + " " + result.CloseStatusDescription + " " + result.WasClean + " " + initiator + " " + result.SentStatus
             + " " + again.TimedOut + " " + ended.Aborted + " " + (ended.Exception == null);
+    }
+
+    public static async Task<WebSocketCloseResult> ReceiveLoopAsync(WebSocket socket, Action<int> onMessage, CancellationToken cancellationToken)
+    {
+        // The receive loop in C# 7.3: the closer is its one reader, and a Close message ends it however the connection ended.
+        WebSocketCloser closer = new WebSocketCloser(socket);
+        byte[] buffer = new byte[4096];
+        WebSocketReceiveResult received = await closer.ReceiveAsync(new ArraySegment<byte>(buffer), cancellationToken);
+        while (received.MessageType != WebSocketMessageType.Close)
+        {
+            onMessage(received.Count);
+            received = await closer.ReceiveAsync(new ArraySegment<byte>(buffer), cancellationToken);
+        }
+
+        return await closer.Completion;
     }
 
     public static string Handshake(byte[] received, string reason)
