@@ -347,10 +347,17 @@ public sealed class WebSocketCloser
         }
     }
 
-    // The handshake is complete once System.Net saw close frames go both ways.
+    // The handshake is complete once System.Net saw close frames go both ways. A send in flight finishes it itself, once
+    // its status is recorded: System.Net may report Closed before the send's continuation ran.
     private void FinishIfDone()
     {
-        if (WebSocket.State is WebSocketState.Closed or WebSocketState.Aborted or WebSocketState.None or WebSocketState.Connecting)
+        bool sending;
+        lock (_gate)
+        {
+            sending = _sending;
+        }
+
+        if (!sending && WebSocket.State is WebSocketState.Closed or WebSocketState.Aborted or WebSocketState.None or WebSocketState.Connecting)
         {
             Finish(null);
         }
