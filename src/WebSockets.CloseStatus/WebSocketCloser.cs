@@ -281,11 +281,17 @@ public sealed class WebSocketCloser
             // No token: System.Net aborts on cancellation, and the deadline and the caller's token abort through Abort, so this closer knows which ended it.
             await WebSocket.CloseOutputAsync(closeStatus.ToSystemNet(), reason, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsConnectionEnd(e))
+        catch (Exception e)
         {
+            // A programming error propagates, but the send is over: the deadline or the caller's token can still end the connection.
             lock (_gate)
             {
                 _sending = false;
+            }
+
+            if (!IsConnectionEnd(e))
+            {
+                throw;
             }
 
             Finish(e);
