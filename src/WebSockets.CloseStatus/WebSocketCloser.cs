@@ -325,7 +325,8 @@ public sealed class WebSocketCloser
     {
         lock (_gate)
         {
-            if (_finished || _timedOut || _canceled)
+            // Once the socket has ended, a token cancelled now (RequestAborted, cancelled by that end) is not the caller cancelling.
+            if (_finished || _timedOut || _canceled || (!timedOut && WebSocket.State is WebSocketState.Aborted or WebSocketState.Closed))
             {
                 return;
             }
