@@ -202,6 +202,10 @@ public sealed class WebSocketCloser
                 _sending = true;
                 _initiator ??= state == WebSocketState.Open ? CloseInitiator.Local : CloseInitiator.Remote;
             }
+            else if (state == WebSocketState.CloseSent)
+            {
+                _initiator ??= CloseInitiator.Local;   // a close frame went out (System.Net's own) and none has arrived: ours went first
+            }
 
             if (state is WebSocketState.Open or WebSocketState.CloseReceived or WebSocketState.CloseSent)
             {
