@@ -47,25 +47,22 @@ public sealed class WebSocketCloseResultTests
     }
 
     [Fact]
-    public async Task Open_DataThenClose_EachPieceToTheCallback_WithItsTypeBytesAndEnd()
+    public async Task Open_DataThenClose_NoLoop_TheCloseDiscardsTheData_ThenClean()
     {
+        // The doc: with no loop, the close receives itself and discards data until the peer's close.
         var socket = new ScriptedWebSocket()
             .ThenData(WebSocketMessageType.Text, (byte)'a', 3, endOfMessage: false)
             .ThenData(WebSocketMessageType.Text, (byte)'b', 2)
             .ThenData(WebSocketMessageType.Binary, 7, 4096)
             .ThenClose(NetStatus.NormalClosure, string.Empty);
-        var seen = new List<(WebSocketMessageType Type, byte[] Bytes, bool End)>();
-        var options = new WebSocketCloseOptions { Timeout = s_patience, DataReceived = (type, bytes, end) => seen.Add((type, bytes.ToArray(), end)) };
 
-        WebSocketCloseResult result = await socket.CloseGracefullyAsync(Status.NormalClosure, null, options, CancellationToken.None);
+        WebSocketCloseResult result = await socket.CloseGracefullyAsync(Status.NormalClosure, null, new WebSocketCloseOptions { Timeout = s_patience }, CancellationToken.None);
 
-        seen.Select(s => (s.Type, s.Bytes.Length, s.End)).Should().Equal(
-            (WebSocketMessageType.Text, 3, false), (WebSocketMessageType.Text, 2, true), (WebSocketMessageType.Binary, 4096, true));
-        seen[0].Bytes.Should().OnlyContain(b => b == (byte)'a');
-        seen[2].Bytes.Should().OnlyContain(b => b == 7);
+        socket.Receives.Should().Be(4);
         result.WasClean.Should().BeTrue();
         result.CloseStatusDescription.Should().BeEmpty();
         socket.Sent.Should().Equal((NetStatus.NormalClosure, (string?)null));
+        socket.Disposed.Should().BeTrue("close frames went both ways: the socket is disposed, which ends TCP (§7.1.1)");
     }
 
     [Fact]
@@ -115,25 +112,12 @@ public sealed class WebSocketCloseResultTests
     {
         var failure = new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
         var socket = new ScriptedWebSocket().ThenData(WebSocketMessageType.Text, 1, 1).ThenFail(failure);
-        var options = new WebSocketCloseOptions { DataReceived = (_, _, _) => { } };
 
-        WebSocketCloseResult result = await socket.CloseGracefullyAsync(Status.NormalClosure, null, options, CancellationToken.None);
+        WebSocketCloseResult result = await socket.CloseGracefullyAsync(Status.NormalClosure, null, new WebSocketCloseOptions(), CancellationToken.None);
 
-        result.Exception.Should().BeSameAs(failure, "the callback had returned; the peer's failure is a result");
+        result.Exception.Should().BeSameAs(failure, "the peer's failure is a result");
         result.WasClean.Should().BeFalse();
-    }
-
-    [Fact]
-    public async Task AnotherReceiveTookThePeersClose_OursThenFails_Clean_NoFailure()
-    {
-        // System.Net queues concurrent receives: the caller's loop takes the close, ours then meets the dropped TCP.
-        var socket = new ScriptedWebSocket().ThenFailAfterAnotherReceiveTookTheClose(NetStatus.NormalClosure, "ok", new WebSocketException(WebSocketError.ConnectionClosedPrematurely));
-
-        WebSocketCloseResult result = await socket.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None);
-
-        result.WasClean.Should().BeTrue();
-        result.Exception.Should().BeNull();
-        result.CloseStatusDescription.Should().Be("ok");
+        result.SentStatus.Should().Be(Status.NormalClosure);
     }
 
     [Fact]
@@ -152,23 +136,25 @@ public sealed class WebSocketCloseResultTests
     {
         // A UI or classic ASP.NET caller that blocks on the close must not deadlock it: every await is ConfigureAwait(false).
         var replying = new ScriptedWebSocket { CompletesAsynchronously = true }.ThenData(WebSocketMessageType.Text, 1, 1).ThenClose(NetStatus.NormalClosure, "ok");
-        var polling = new ExclusiveReceiveWebSocket();
         var draining = new ScriptedWebSocket { CompletesAsynchronously = true }.ThenClose(NetStatus.NormalClosure, "ok");
         await draining.CloseOutputAsync(NetStatus.NormalClosure, null, CancellationToken.None); // CloseSent: the close only receives
+        var looping = new ScriptedWebSocket { CompletesAsynchronously = true }.ThenCloseOnceWeSent(NetStatus.NormalClosure, "ok");
+        var closer = new WebSocketCloser(looping, new WebSocketCloseOptions { Timeout = s_patience });
 
         (int posts, WebSocketCloseResult result) = await OnContextAsync(() => replying.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None));
         (int drainPosts, WebSocketCloseResult drained) = await OnContextAsync(() => draining.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None));
-        (int pollPosts, Task<WebSocketCloseResult> pending) = OnContextStart(() => polling.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None));
-        await Task.Delay(100);
-        polling.LoopReceivesClose(NetStatus.NormalClosure, "ok");
-        WebSocketCloseResult polled = await pending.WaitAsync(s_patience);
+        (int loopPosts, Task<WebSocketReceiveResult> loop) = OnContextStart(() => closer.ReceiveAsync(new byte[16], CancellationToken.None));
+        CountingSynchronizationContext loopContext = s_lastContext!;
+        (int closePosts, WebSocketCloseResult closed) = await OnContextAsync(() => closer.CloseAsync(Status.NormalClosure, null, CancellationToken.None));
+        await loop.WaitAsync(s_patience);
 
         result.WasClean.Should().BeTrue();
         posts.Should().Be(0);
         drained.WasClean.Should().BeTrue();
         drainPosts.Should().Be(0);
-        polled.WasClean.Should().BeTrue();
-        s_lastContext!.Posts.Should().Be(pollPosts).And.Be(0);
+        closed.WasClean.Should().BeTrue();
+        closePosts.Should().Be(0);
+        loopContext.Posts.Should().Be(loopPosts).And.Be(0);
     }
 
     private static CountingSynchronizationContext? s_lastContext;
@@ -212,15 +198,17 @@ public sealed class WebSocketCloseResultTests
     }
 
     [Fact]
-    public async Task Open_KeepAliveTimeoutWhileWaiting_TimedOut()
+    public async Task Open_KeepAliveShapedFailure_NotTimedOut_OnlyAborted()
     {
+        // The keep-alive-timeout recognition was removed: only the close's own deadline sets TimedOut.
         var keepAlive = new OperationCanceledException("Aborted", new AggregateException(new WebSocketException(WebSocketError.Faulted)));
         var socket = new ScriptedWebSocket().ThenFail(keepAlive);
 
         WebSocketCloseResult result = await socket.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None);
 
-        result.TimedOut.Should().BeTrue();
-        result.Exception.Should().BeSameAs(keepAlive);
+        result.TimedOut.Should().BeFalse();
+        result.Aborted.Should().BeTrue();
+        result.Exception.Should().BeSameAs(keepAlive, "a cancellation on an aborted socket is the connection's end");
     }
 
     [Fact]
@@ -304,46 +292,43 @@ public sealed class WebSocketCloseResultTests
     }
 
     [Fact]
-    public async Task CancelledBefore_NothingRecorded_ALaterResultSaysNothingWasSentByUs()
+    public async Task CancelledBefore_NothingClaimed_ALaterCloseOnTheSameCloserSends()
     {
+        // The doc: cancelled before the call, nothing is sent and the call throws; the close has not started.
         var socket = new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "ok");
+        var closer = new WebSocketCloser(socket, new WebSocketCloseOptions { Timeout = s_patience });
         var cancelled = new CancellationToken(canceled: true);
-        await FluentActions.Awaiting(() => socket.CloseGracefullyAsync(Status.EndpointUnavailable, null, s_patience, cancelled))
+        await FluentActions.Awaiting(() => closer.CloseAsync(Status.EndpointUnavailable, null, cancelled))
             .Should().ThrowAsync<OperationCanceledException>();
         await FluentActions.Awaiting(() => socket.CloseGracefullyAsync(Status.EndpointUnavailable, null, new WebSocketCloseOptions(), cancelled))
             .Should().ThrowAsync<OperationCanceledException>();
+        socket.Sent.Should().BeEmpty();
+        closer.Completion.IsCompleted.Should().BeFalse();
 
-        await socket.CloseOutputAsync(NetStatus.NormalClosure, null, CancellationToken.None);
-        await socket.ReceiveAsync(new byte[16], CancellationToken.None);
+        WebSocketCloseResult result = await closer.CloseAsync(Status.TryAgainLater, null, CancellationToken.None);
 
-        socket.GetCloseResult().SentStatus.Should().BeNull();
-        socket.GetCloseResult().Initiator.Should().BeNull();
+        socket.Sent.Should().Equal(((NetStatus)1013, (string?)null));
+        result.SentStatus.Should().Be(Status.TryAgainLater);
+        result.WasClean.Should().BeTrue();
     }
 
     [Fact]
-    public async Task CancelledDuring_ThrowsForTheCallersToken_Aborted()
+    public async Task CancelledDuring_NoLoop_AbortedResult_WithTheCallersCancellation()
     {
+        // The doc: cancelled while closing, the connection is aborted and the result says so.
         var socket = new ScriptedWebSocket();
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
 
-        OperationCanceledException thrown = (await FluentActions.Awaiting(() => socket.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, cancel.Token))
-            .Should().ThrowAsync<OperationCanceledException>()).Which;
-
-        thrown.CancellationToken.Should().Be(cancel.Token);
-        socket.State.Should().Be(WebSocketState.Aborted);
-        socket.GetCloseResult().TimedOut.Should().BeFalse();
-    }
-
-    [Fact]
-    public async Task CallbackThrows_ItsException_Aborted()
-    {
-        var socket = new ScriptedWebSocket().ThenData(WebSocketMessageType.Text, 1, 1).ThenClose(NetStatus.NormalClosure, string.Empty);
-        var options = new WebSocketCloseOptions { DataReceived = (_, _, _) => throw new FormatException("the caller's") };
-
-        await FluentActions.Awaiting(() => socket.CloseGracefullyAsync(Status.NormalClosure, null, options, CancellationToken.None))
-            .Should().ThrowAsync<FormatException>().WithMessage("the caller's");
+        WebSocketCloseResult result = await Within(socket.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, cancel.Token));
 
         socket.State.Should().Be(WebSocketState.Aborted);
+        result.Aborted.Should().BeTrue();
+        result.WasClean.Should().BeFalse();
+        result.TimedOut.Should().BeFalse();
+        result.SentStatus.Should().Be(Status.NormalClosure);
+        result.Exception.Should().BeOfType<OperationCanceledException>()
+            .Which.CancellationToken.Should().Be(cancel.Token);
+        result.Exception!.Message.Should().Contain("close's cancellation token was cancelled");
     }
 
     [Fact]
@@ -359,145 +344,36 @@ public sealed class WebSocketCloseResultTests
     }
 
     [Fact]
-    public async Task OursCloseOutput_ThenTheLoopTakesTheReply_GetCloseResult_RemembersIt()
+    public async Task SystemNetsOwnCloseOutput_ThenTheLoopThroughACloser_InitiatorUnknown()
     {
-        var socket = new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "ok");
-        await socket.CloseOutputAsync(Status.TryAgainLater, "later", CancellationToken.None);
-        await socket.ReceiveAsync(new byte[16], CancellationToken.None);
-
-        WebSocketCloseResult result = socket.GetCloseResult();
-
-        result.SentStatus.Should().Be(Status.TryAgainLater);
-        result.Initiator.Should().Be(CloseInitiator.Local);
-        result.WasClean.Should().BeTrue();
-        result.ToString().Should().Be("1000 Normal Closure \"ok\", clean, started by Local, sent 1013");
-    }
-
-    [Fact]
-    public async Task OursCloseAsync_RecordsWhatItSent_LocalStarted()
-    {
-        var socket = new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "ok");
-        await socket.CloseAsync(Status.ServiceRestart, "restart", CancellationToken.None);
-
-        WebSocketCloseResult result = socket.GetCloseResult();
-
-        socket.Sent.Should().Equal(((NetStatus)1012, "restart"));
-        result.SentStatus.Should().Be(Status.ServiceRestart);
-        result.Initiator.Should().Be(CloseInitiator.Local);
-        result.WasClean.Should().BeTrue();
-    }
-
-    [Fact]
-    public async Task OursCloseAsync_AfterThePeersClose_RecordsRemote()
-    {
-        var socket = new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "peer");
-        await socket.ReceiveAsync(new byte[16], CancellationToken.None);
-        await socket.CloseOutputAsync(Status.NormalClosure, null, CloseReasonTruncation.None, CancellationToken.None);
-
-        socket.GetCloseResult().Initiator.Should().Be(CloseInitiator.Remote);
-    }
-
-    [Fact]
-    public async Task SystemNetsOwnCloses_GetCloseResult_InitiatorUnknown()
-    {
+        // Result doc: Initiator is null when System.Net's own close methods closed it, whose order this library did not see.
         var socket = new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "ok");
         await socket.CloseOutputAsync(NetStatus.NormalClosure, null, CancellationToken.None);
-        await socket.ReceiveAsync(new byte[16], CancellationToken.None);
+        var closer = new WebSocketCloser(socket);
 
-        WebSocketCloseResult result = socket.GetCloseResult();
+        WebSocketReceiveResult received = await closer.ReceiveAsync(new byte[16], CancellationToken.None);
+        WebSocketCloseResult result = await Within(closer.Completion);
 
+        received.MessageType.Should().Be(WebSocketMessageType.Close);
         result.Initiator.Should().BeNull();
         result.WasClean.Should().BeTrue();
+        result.SentStatus.Should().BeNull();
         result.ToString().Should().Be("1000 Normal Closure \"ok\", clean, started by unknown");
     }
 
-    [Theory]
-    [InlineData(WebSocketState.Open)]
-    [InlineData(WebSocketState.CloseSent)]
-    [InlineData(WebSocketState.CloseReceived)]
-    [InlineData(WebSocketState.None)]
-    public void GetCloseResult_BeforeTheEnd_ThrowsNamingTheState(WebSocketState state)
-    {
-        var socket = new ScriptedWebSocket(state);
-
-        FluentActions.Invoking(() => socket.GetCloseResult(new IOException())).Should().Throw<InvalidOperationException>()
-            .WithMessage($"The WebSocket is {state}: its connection has not ended*");
-    }
-
     [Fact]
-    public void GetCloseResult_DisposedBeforeTheEnd_AbnormalClosure()
+    public async Task DisposedBeforeTheEnd_NoIO_AbnormalClosure()
     {
         var socket = new ScriptedWebSocket();
         socket.Dispose();
 
-        WebSocketCloseResult result = socket.GetCloseResult();
+        WebSocketCloseResult result = await socket.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None);
 
+        socket.Sent.Should().BeEmpty();
         result.CloseStatus.Should().Be(Status.AbnormalClosure);
         result.WasClean.Should().BeFalse();
         result.Aborted.Should().BeFalse();
         result.ToString().Should().Be("1006 Abnormal Closure, not clean, started by None");
-    }
-
-    [Fact]
-    public async Task AnotherReceiveOutstanding_ItsImplementationRefusesOurs_WaitsForTheLoop()
-    {
-        var webSocket = new ExclusiveReceiveWebSocket();
-        Task<WebSocketCloseResult> closing = webSocket.CloseGracefullyAsync(Status.NormalClosure, "bye", s_patience, CancellationToken.None);
-        await Task.Delay(100);
-        closing.IsCompleted.Should().BeFalse("the loop has not taken the peer's close yet");
-
-        webSocket.LoopReceivesClose(NetStatus.NormalClosure, "ok");
-        WebSocketCloseResult result = await Within(closing);
-
-        webSocket.ReceiveCalls.Should().Be(1);
-        webSocket.SentStatus.Should().Be(NetStatus.NormalClosure);
-        result.WasClean.Should().BeTrue();
-        result.CloseStatusDescription.Should().Be("ok");
-        result.TimedOut.Should().BeFalse();
-        result.Aborted.Should().BeFalse();
-    }
-
-    [Fact]
-    public async Task AnotherReceiveOutstanding_TheLoopNeverSeesAClose_TimesOut_Aborts()
-    {
-        var webSocket = new ExclusiveReceiveWebSocket();
-        var clock = Stopwatch.StartNew();
-
-        WebSocketCloseResult result = await webSocket.CloseGracefullyAsync(Status.NormalClosure, "bye", s_shortTimeout, CancellationToken.None);
-
-        clock.Elapsed.Should().BeLessThan(s_timeoutBound);
-        result.TimedOut.Should().BeTrue();
-        result.Aborted.Should().BeTrue();
-        webSocket.State.Should().Be(WebSocketState.Aborted);
-        result.CloseStatus.Should().Be(Status.AbnormalClosure);
-    }
-
-    public static TheoryData<string, Exception?, bool> Exceptions() => new()
-    {
-        { "none", null, false },
-        { "a TimeoutException", new TimeoutException(), true },
-        { "a TimeoutException inside", new WebSocketException("x", new TimeoutException()), true },
-        { "a TimeoutException in an aggregate", new AggregateException(new InvalidOperationException(), new TimeoutException()), true },
-        { "keep-alive: cancelled, a Faulted WebSocketException inside", new OperationCanceledException("Aborted", new AggregateException(new WebSocketException(WebSocketError.Faulted), new IOException())), true },
-        { "a Faulted WebSocketException not under a cancellation", new WebSocketException(WebSocketError.Faulted), false },
-        { "a Faulted WebSocketException with an inner exception", new OperationCanceledException("Aborted", new WebSocketException(WebSocketError.Faulted, new IOException())), false },
-        { "another WebSocketException under a cancellation", new OperationCanceledException("Aborted", new WebSocketException(WebSocketError.ConnectionClosedPrematurely)), false },
-        { "an aggregate of other failures", new AggregateException(new IOException(), new WebSocketException()), false },
-        { "a plain cancellation", new OperationCanceledException(), false },
-    };
-
-    [Theory]
-    [MemberData(nameof(Exceptions))]
-    public void GetCloseResult_TimedOut_OnlyForATimeoutInTheException(string what, Exception? exception, bool timedOut)
-    {
-        var webSocket = new ClientWebSocket();
-        webSocket.Abort();
-
-        WebSocketCloseResult result = webSocket.GetCloseResult(exception);
-
-        result.TimedOut.Should().Be(timedOut, what);
-        result.Exception.Should().BeSameAs(exception);
-        result.CloseStatus.Should().Be(Status.AbnormalClosure);
     }
 
     // ---- caller mistakes throw before any I/O ----
@@ -526,8 +402,14 @@ public sealed class WebSocketCloseResultTests
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("timeout").WithMessage("*it was -1 ms*");
         FluentActions.Invoking(() => { _ = client.CloseGracefullyAsync(Status.NormalClosure, null, TimeSpan.FromMilliseconds(int.MaxValue + 1.0), default); })
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("timeout").WithMessage("*2147483648 ms*");
-        FluentActions.Invoking(() => WebSocketExtensions.GetCloseResult(null!))
+        FluentActions.Invoking(() => new WebSocketCloser(null!))
             .Should().Throw<ArgumentNullException>().WithParameterName("webSocket");
+        var closer = new WebSocketCloser(client);
+        FluentActions.Invoking(() => { _ = closer.CloseAsync(Status.Empty, null, default); })
+            .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("closeStatus");
+        FluentActions.Invoking(() => { _ = closer.CloseAsync(Status.NormalClosure, "\uD800", default); })
+            .Should().Throw<ArgumentException>().WithParameterName("statusDescription");
+        closer.Completion.IsCompleted.Should().BeFalse("a mistake starts nothing");
         client.State.Should().Be(WebSocketState.None, "a mistake changes nothing");
     }
 
@@ -538,7 +420,6 @@ public sealed class WebSocketCloseResultTests
 
         options.Timeout.Should().Be(TimeSpan.FromSeconds(5)).And.Be(WebSocketCloseOptions.DefaultTimeout);
         options.Truncation.Should().Be(CloseReasonTruncation.None);
-        options.DataReceived.Should().BeNull();
 
         options.Timeout = TimeSpan.FromTicks(1);
         options.Timeout.Should().Be(TimeSpan.FromTicks(1));

@@ -99,7 +99,7 @@ public sealed class WebSocketExtensionsGracefulTests
     }
 
     [Fact]
-    public async Task ReceiveLoopRunning_CloseFromAnotherTask_WaitsForTheLoopToTakeThePeersClose()
+    public async Task ReceiveLoopThroughTheCloser_CloseFromAnotherTask_TheLoopTakesThePeersClose()
     {
         await using var server = await KestrelServer.StartAsync(async webSocket =>
         {
@@ -107,10 +107,11 @@ public sealed class WebSocketExtensionsGracefulTests
             await webSocket.CloseOutputAsync(close.CloseStatus!.Value, "echo", CancellationToken.None);
         });
         using ClientWebSocket client = await ConnectAsync(server.Uri);
-        Task<WebSocketReceiveResult> loop = ReceiveCloseAsync(client);
+        var closer = new WebSocketCloser(client, new WebSocketCloseOptions { Timeout = s_patience });
+        Task<WebSocketReceiveResult> loop = closer.ReceiveAsync(new byte[256], CancellationToken.None);
         await Task.Delay(50);
 
-        WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.ServiceRestart, "restart", s_patience, CancellationToken.None);
+        WebSocketCloseResult result = await Task.Run(() => closer.CloseAsync(Status.ServiceRestart, "restart", CancellationToken.None)).WaitAsync(s_patience);
 
         (await Within(loop)).CloseStatus.Should().Be((NetStatus)1012, "the loop received the echo");
         result.CloseStatus.Should().Be(Status.ServiceRestart);
@@ -149,40 +150,31 @@ public sealed class WebSocketExtensionsGracefulTests
     }
 
     [Fact]
-    public async Task Kestrel_KeepAliveTimeout_ReceiveLoopCatches_GetCloseResult_Aborted_TheTimeoutItselfNotVisible()
+    public async Task Kestrel_KeepAliveTimeout_LoopThroughTheCloser_GetsAClose_Aborted_1006()
     {
-        var serverResult = new TaskCompletionSource<(WebSocketCloseResult Result, NetStatus? Reported)>();
+        // The keep-alive-timeout recognition was removed: the result says Aborted, not TimedOut (only the close's deadline is).
+        var serverResult = new TaskCompletionSource<(WebSocketReceiveResult Received, WebSocketCloseResult Result)>();
         await using var server = await KestrelServer.StartAsync(
             async webSocket =>
             {
-                try
-                {
-                    await ReceiveCloseAsync(webSocket);
-                }
-                catch (Exception e)
-                {
-                    serverResult.SetResult((webSocket.GetCloseResult(e), webSocket.CloseStatus));
-                }
+                var closer = new WebSocketCloser(webSocket);
+                WebSocketReceiveResult received = await closer.ReceiveAsync(new byte[256], CancellationToken.None);
+                serverResult.SetResult((received, await closer.Completion));
             },
             keepAliveInterval: TimeSpan.FromMilliseconds(100),
             keepAliveTimeout: TimeSpan.FromMilliseconds(300));
         using RawPeer peer = await RawPeer.ConnectAsync(server.Uri, CancellationToken.None);
         Task<RawPeer.Frame?> reading = peer.ReadCloseAsync(s_patience); // reads the pings, answers none
 
-        var (result, reported) = await Within(serverResult.Task);
+        var (received, result) = await Within(serverResult.Task);
 
-        reported.Should().BeNull("System.Net reports no close status for a keep-alive timeout");
+        received.MessageType.Should().Be(WebSocketMessageType.Close, "the closer's receive ends the loop with a Close message instead of throwing");
+        received.Count.Should().Be(0);
         result.CloseStatus.Should().Be(Status.AbnormalClosure);
-        result.Exception!.GetType().Name.Should().Be("ConnectionAbortedException", "on Kestrel the receive fails on the aborted connection");
-        result.TimedOut.Should().BeFalse("on Kestrel nothing in the exception says a keep-alive timeout aborted it (measured): a limit, documented");
-        result.Aborted.Should().BeTrue();
         result.WasClean.Should().BeFalse();
-        result.Initiator.Should().Be(CloseInitiator.None);
-        await reading;
-        peer.Received.Should().Contain(f => f.Opcode == 0x9, "the server pinged");
+        result.TimedOut.Should().BeFalse();
+        result.SentStatus.Should().BeNull();
     }
-
-    // ---- ClientWebSocket against a misbehaving peer ----
 
     [Fact]
     public async Task PeerAnswersAtOnce_Clean_WithThePeersCodeAndReason()
@@ -251,36 +243,6 @@ public sealed class WebSocketExtensionsGracefulTests
     }
 
     [Fact]
-    public async Task PeerSendsDataAfterOurClose_HandedToTheCallback_ThenClean()
-    {
-        using RawPair pair = await ToRawPeerAsync();
-        var (client, peer) = pair;
-        var data = new List<(WebSocketMessageType Type, string Text, bool End)>();
-        var options = new WebSocketCloseOptions
-        {
-            Timeout = s_patience,
-            DataReceived = (type, bytes, end) => data.Add((type, Encoding.UTF8.GetString(bytes.Span), end)),
-        };
-        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, "done", options, CancellationToken.None);
-
-        await peer.ReadCloseAsync(s_patience);
-        await peer.SendTextAsync("late");
-        await peer.SendFrameAsync(0x2, Encoding.UTF8.GetBytes("later"));
-        await peer.SendFrameAsync(0x1, Encoding.UTF8.GetBytes(new string('x', 5000)));
-        await peer.SendCloseAsync(1000, "flushed");
-        peer.DropConnection();
-        WebSocketCloseResult result = await Within(closing);
-
-        data.Should().HaveCountGreaterThanOrEqualTo(4, "a 5000-byte message takes two 4096-byte receives");
-        data.Take(2).Should().Equal((WebSocketMessageType.Text, "late", true), (WebSocketMessageType.Binary, "later", true));
-        string.Concat(data.Skip(2).Select(d => d.Text)).Should().Be(new string('x', 5000));
-        data.Last().End.Should().BeTrue();
-        result.CloseStatus.Should().Be(Status.NormalClosure);
-        result.CloseStatusDescription.Should().Be("flushed");
-        result.WasClean.Should().BeTrue();
-    }
-
-    [Fact]
     public async Task PeerSendsDataAfterOurClose_NoCallback_Discarded_ThenClean()
     {
         using RawPair pair = await ToRawPeerAsync();
@@ -295,22 +257,6 @@ public sealed class WebSocketExtensionsGracefulTests
 
         result.CloseStatus.Should().Be(Status.NormalClosure);
         result.WasClean.Should().BeTrue();
-    }
-
-    [Fact]
-    public async Task CallbackThrows_ItsExceptionComesOut_AndTheConnectionIsAborted()
-    {
-        using RawPair pair = await ToRawPeerAsync();
-        var (client, peer) = pair;
-        var options = new WebSocketCloseOptions { DataReceived = (_, _, _) => throw new InvalidOperationException("the caller's bug") };
-        Task<WebSocketCloseResult> closing = client.CloseGracefullyAsync(Status.NormalClosure, null, options, CancellationToken.None);
-
-        await peer.ReadCloseAsync(s_patience);
-        await peer.SendTextAsync("late");
-
-        await FluentActions.Awaiting(() => Within(closing)).Should().ThrowAsync<InvalidOperationException>().WithMessage("the caller's bug");
-        client.State.Should().Be(WebSocketState.Aborted);
-        client.GetCloseResult().Aborted.Should().BeTrue();
     }
 
     [Fact]
@@ -352,31 +298,33 @@ public sealed class WebSocketExtensionsGracefulTests
         result.WasClean.Should().BeTrue();
         result.Initiator.Should().Be(CloseInitiator.Remote);
         result.SentStatus.Should().Be(Status.NormalClosure);
-        client.GetCloseResult().Should().BeEquivalentTo(result, "the socket remembers what this library sent");
+        client.State.Should().Be(WebSocketState.Closed, "disposed once close frames went both ways");
     }
 
     [Fact]
-    public async Task PeerDropsTcp_ReceiveLoopCatches_GetCloseResult_AbnormalClosure_NoneStarted()
+    public async Task PeerDropsTcp_LoopThroughTheCloser_GetsAClose_AbnormalClosure_NoneStarted()
     {
         using RawPair pair = await ToRawPeerAsync();
         var (client, peer) = pair;
+        var closer = new WebSocketCloser(client);
         peer.DropConnection();
 
-        WebSocketException thrown = (await FluentActions.Awaiting(() => ReceiveCloseAsync(client)).Should().ThrowAsync<WebSocketException>()).Which;
-        WebSocketCloseResult result = client.GetCloseResult(thrown);
+        WebSocketReceiveResult received = await Within(closer.ReceiveAsync(new byte[256], CancellationToken.None));
+        WebSocketCloseResult result = await Within(closer.Completion);
 
-        thrown.Message.Should().Contain("without completing the close handshake", "this is what System.Net throws for it");
+        received.MessageType.Should().Be(WebSocketMessageType.Close);
+        received.Count.Should().Be(0);
+        result.Exception.Should().BeOfType<WebSocketException>().Which.Message.Should().Contain("without completing the close handshake", "this is what System.Net throws for it");
         result.CloseStatus.Should().Be(Status.AbnormalClosure);
         result.WasClean.Should().BeFalse();
         result.Initiator.Should().Be(CloseInitiator.None);
         result.Aborted.Should().BeTrue();
         result.TimedOut.Should().BeFalse();
         result.SentStatus.Should().BeNull();
-        result.Exception.Should().BeSameAs(thrown);
     }
 
     [Fact]
-    public async Task KeepAliveTimeout_ReceiveLoopCatches_GetCloseResult_TimedOut_AbnormalClosure()
+    public async Task KeepAliveTimeout_LoopThroughTheCloser_GetsAClose_Aborted_NotTimedOut()
     {
         using RawPair pair = await ToRawPeerAsync(options =>
         {
@@ -384,18 +332,21 @@ public sealed class WebSocketExtensionsGracefulTests
             options.KeepAliveTimeout = TimeSpan.FromMilliseconds(300);
         });
         var (client, peer) = pair;
+        var closer = new WebSocketCloser(client);
 
         // The peer reads the pings and never answers them.
         Task<RawPeer.Frame?> reading = peer.ReadCloseAsync(s_patience);
-        Exception thrown = (await FluentActions.Awaiting(() => ReceiveCloseAsync(client)).Should().ThrowAsync<Exception>()).Which;
-        WebSocketCloseResult result = client.GetCloseResult(thrown);
+        WebSocketReceiveResult received = await Within(closer.ReceiveAsync(new byte[256], CancellationToken.None));
+        WebSocketCloseResult result = await Within(closer.Completion);
 
+        received.MessageType.Should().Be(WebSocketMessageType.Close);
         client.CloseStatus.Should().BeNull("System.Net reports no close status for a keep-alive timeout");
         result.CloseStatus.Should().Be(Status.AbnormalClosure);
-        result.TimedOut.Should().BeTrue();
+        result.TimedOut.Should().BeFalse("only the close's own deadline is a timeout");
         result.Aborted.Should().BeTrue();
         result.WasClean.Should().BeFalse();
         result.Initiator.Should().Be(CloseInitiator.None);
+        result.Exception.Should().NotBeNull();
         peer.Received.Should().Contain(f => f.Opcode == 0x9, "the client pinged");
         await reading;
     }
@@ -414,8 +365,9 @@ public sealed class WebSocketExtensionsGracefulTests
     }
 
     [Fact]
-    public async Task CancelledDuring_Throws_AfterAborting_ResultSaysAborted()
+    public async Task CancelledDuring_Aborts_TheResultSaysSo_WithTheCallersCancellation()
     {
+        // The doc: cancelled while closing, the connection is aborted and the result says so.
         using RawPair pair = await ToRawPeerAsync();
         var (client, peer) = pair;
         using var cancel = new CancellationTokenSource();
@@ -423,16 +375,17 @@ public sealed class WebSocketExtensionsGracefulTests
 
         RawPeer.Frame? close = await peer.ReadCloseAsync(s_patience);
         cancel.Cancel();
+        WebSocketCloseResult result = await Within(closing);
 
-        (await FluentActions.Awaiting(() => Within(closing)).Should().ThrowAsync<OperationCanceledException>()).Which.CancellationToken.Should().Be(cancel.Token);
         close!.CloseCode.Should().Be(1000);
         client.State.Should().Be(WebSocketState.Aborted);
-        WebSocketCloseResult result = client.GetCloseResult();
         result.CloseStatus.Should().Be(Status.AbnormalClosure);
         result.Aborted.Should().BeTrue();
+        result.WasClean.Should().BeFalse();
         result.TimedOut.Should().BeFalse();
         result.Initiator.Should().Be(CloseInitiator.Local);
         result.SentStatus.Should().Be(Status.NormalClosure);
+        result.Exception.Should().BeOfType<OperationCanceledException>().Which.CancellationToken.Should().Be(cancel.Token);
         (await peer.SeesConnectionEndAsync(s_patience)).Should().BeTrue();
     }
 
@@ -457,16 +410,22 @@ public sealed class WebSocketExtensionsGracefulTests
     // ---- every state ----
 
     [Fact]
-    public async Task AlreadyClosed_NoIO_TheSameResultAgain()
+    public async Task AlreadyClosed_SecondCallOnTheCloser_TheSameResult_NewCloser_NoIO()
     {
         await using KestrelServer server = await StartReplyingServerAsync();
         using ClientWebSocket client = await ConnectAsync(server.Uri);
-        WebSocketCloseResult first = await client.CloseGracefullyAsync(Status.NormalClosure, "one", s_patience, CancellationToken.None);
+        var closer = new WebSocketCloser(client, new WebSocketCloseOptions { Timeout = s_patience });
+        WebSocketCloseResult first = await closer.CloseAsync(Status.NormalClosure, "one", CancellationToken.None);
 
-        WebSocketCloseResult again = await client.CloseGracefullyAsync(Status.EndpointUnavailable, "two", s_patience, CancellationToken.None);
+        WebSocketCloseResult again = await closer.CloseAsync(Status.EndpointUnavailable, "two", CancellationToken.None);
+        WebSocketCloseResult another = await client.CloseGracefullyAsync(Status.EndpointUnavailable, "three", s_patience, CancellationToken.None);
 
-        again.Should().BeEquivalentTo(first);
-        again.SentStatus.Should().Be(Status.NormalClosure, "nothing more was sent");
+        again.Should().BeSameAs(first, "a second CloseAsync returns the first's result");
+        first.SentStatus.Should().Be(Status.NormalClosure);
+        another.WasClean.Should().BeTrue("the socket is Closed with the peer's close frame");
+        another.CloseStatusDescription.Should().Be("ok");
+        another.SentStatus.Should().BeNull("a new closer sent nothing");
+        another.Initiator.Should().BeNull("a closer created on a Closed socket never saw who started");
     }
 
     [Fact]
@@ -511,22 +470,6 @@ public sealed class WebSocketExtensionsGracefulTests
     }
 
     [Fact]
-    public async Task OursCloseOutput_ThenTheLoopTakesTheReply_GetCloseResult_RemembersWhatWasSent()
-    {
-        await using KestrelServer server = await StartReplyingServerAsync();
-        using ClientWebSocket client = await ConnectAsync(server.Uri);
-        await client.CloseOutputAsync(Status.ServiceRestart, "restart", CancellationToken.None);
-        await ReceiveCloseAsync(client);
-
-        WebSocketCloseResult result = client.GetCloseResult();
-
-        result.WasClean.Should().BeTrue();
-        result.Initiator.Should().Be(CloseInitiator.Local);
-        result.SentStatus.Should().Be(Status.ServiceRestart);
-        result.CloseStatusDescription.Should().Be("ok");
-    }
-
-    [Fact]
     public async Task Aborted_NoIO_AbnormalClosure()
     {
         using RawPair pair = await ToRawPeerAsync();
@@ -557,16 +500,18 @@ public sealed class WebSocketExtensionsGracefulTests
     }
 
     [Fact]
-    public async Task DisposedWithoutClose_GetCloseResult_AbnormalClosure_NotClean()
+    public async Task DisposedWithoutClose_NoIO_AbnormalClosure_NotClean()
     {
         using RawPair pair = await ToRawPeerAsync();
-        var (client, _) = pair;
+        var (client, peer) = pair;
         client.Dispose();
 
-        WebSocketCloseResult result = client.GetCloseResult();
+        WebSocketCloseResult result = await client.CloseGracefullyAsync(Status.NormalClosure, null, s_patience, CancellationToken.None);
 
         result.CloseStatus.Should().Be(Status.AbnormalClosure);
         result.WasClean.Should().BeFalse();
+        result.SentStatus.Should().BeNull();
+        result.Initiator.Should().Be(CloseInitiator.None);
     }
 
     [Fact]
@@ -608,16 +553,6 @@ public sealed class WebSocketExtensionsGracefulTests
     }
 
     [Fact]
-    public async Task GetCloseResult_OnAnOpenSocket_ThrowsNamingTheState()
-    {
-        using RawPair pair = await ToRawPeerAsync();
-        var (client, peer) = pair;
-
-        FluentActions.Invoking(() => client.GetCloseResult()).Should().Throw<InvalidOperationException>()
-            .WithMessage("The WebSocket is Open: its connection has not ended*CloseGracefullyAsync*");
-    }
-
-    [Fact]
     public async Task ToString_SaysTheCodeTheReasonAndHowItEnded()
     {
         using RawPair pair = await ToRawPeerAsync();
@@ -642,5 +577,162 @@ public sealed class WebSocketExtensionsGracefulTests
 
         (await client.CloseGracefullyAsync(Status.NormalClosure, null, s_shortTimeout, CancellationToken.None)).ToString()
             .Should().Be("1006 Abnormal Closure, not clean, timed out, aborted, started by Local, sent 1000");
+    }
+
+    // ---- WebSocketCloser beside a receive loop, against Kestrel and ClientWebSocket (issue #38) ----
+
+    // A receive loop through the closer: receives until the Close message, then returns how the connection ended.
+    private static async Task<WebSocketCloseResult> LoopAsync(WebSocketCloser closer, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[1024];
+        while ((await closer.ReceiveAsync(buffer, cancellationToken)).MessageType != WebSocketMessageType.Close)
+        {
+        }
+
+        return await closer.Completion;
+    }
+
+    [Fact]
+    public async Task Kestrel_LoopRuns_ServerCloses_WithRequestAborted_ClientLoopReportsTheCode_Clean_WellUnderASecond()
+    {
+        // §7.1.1: the server ends TCP once the handshake is done, so the client's System.Net does not wait its 1 s for it.
+        var serverSide = new TaskCompletionSource<(WebSocketCloseResult Close, WebSocketCloseResult Loop, TimeSpan Elapsed)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelServer.StartAsync(async (webSocket, context) =>
+        {
+            var closer = new WebSocketCloser(webSocket, new WebSocketCloseOptions { Timeout = s_patience });
+            Task<WebSocketCloseResult> loop = LoopAsync(closer, context.RequestAborted);
+            await Task.Delay(50);
+            var clock = Stopwatch.StartNew();
+            WebSocketCloseResult close = await closer.CloseAsync(Status.ServiceRestart, "restart", context.RequestAborted);
+            serverSide.SetResult((close, await loop, clock.Elapsed));
+        });
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+        var clientCloser = new WebSocketCloser(client, new WebSocketCloseOptions { Timeout = s_patience });
+
+        var clientClock = Stopwatch.StartNew();
+        WebSocketCloseResult seen = await Within(LoopAsync(clientCloser, CancellationToken.None));
+        TimeSpan clientElapsed = clientClock.Elapsed;
+        var (result, loopResult, elapsed) = await Within(serverSide.Task);
+
+        result.Should().BeSameAs(loopResult);
+        result.WasClean.Should().BeTrue();
+        result.Exception.Should().BeNull("RequestAborted, cancelled when the connection ended, is not the caller cancelling");
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.SentStatus.Should().Be(Status.ServiceRestart);
+        result.CloseStatus.Should().Be(Status.ServiceRestart, "the client echoed the server's code (§5.5.1)");
+        elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1));
+        seen.CloseStatus.Should().Be(Status.ServiceRestart);
+        seen.CloseStatusDescription.Should().Be("restart");
+        seen.WasClean.Should().BeTrue();
+        seen.Initiator.Should().Be(CloseInitiator.Remote);
+        seen.SentStatus.Should().Be(Status.ServiceRestart);
+        clientElapsed.Should().BeLessThan(TimeSpan.FromMilliseconds(900), "the server ended TCP, so the client did not wait its 1 s");
+    }
+
+    [Fact]
+    public async Task Kestrel_LoopRuns_ClientClosesFirst_TheServerLoopEchoes_BothClean_Fast()
+    {
+        var serverSide = new TaskCompletionSource<WebSocketCloseResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelServer.StartAsync(async (webSocket, context) =>
+        {
+            var closer = new WebSocketCloser(webSocket, new WebSocketCloseOptions { Timeout = s_patience });
+            serverSide.SetResult(await LoopAsync(closer, context.RequestAborted));
+        });
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+
+        var clock = Stopwatch.StartNew();
+        await client.CloseAsync((NetStatus)4001, "client done", CancellationToken.None).WaitAsync(s_patience);
+        TimeSpan elapsed = clock.Elapsed;
+        WebSocketCloseResult result = await Within(serverSide.Task);
+
+        client.CloseStatus.Should().Be((NetStatus)4001, "the server echoed the client's code");
+        result.Initiator.Should().Be(CloseInitiator.Remote);
+        result.SentStatus.Should().Be((Status)4001);
+        result.CloseStatus.Should().Be((Status)4001);
+        result.CloseStatusDescription.Should().Be("client done");
+        result.WasClean.Should().BeTrue();
+        result.Exception.Should().BeNull();
+        elapsed.Should().BeLessThan(TimeSpan.FromMilliseconds(900), "the server ended TCP at once (§7.1.1)");
+    }
+
+    [Fact]
+    public async Task Kestrel_LoopRuns_ClientStopsReading_DeadlineAborts_TimedOut_NotACancellation()
+    {
+        var serverSide = new TaskCompletionSource<(WebSocketCloseResult Close, WebSocketCloseResult Loop, TimeSpan Elapsed)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelServer.StartAsync(async (webSocket, context) =>
+        {
+            var closer = new WebSocketCloser(webSocket, new WebSocketCloseOptions { Timeout = s_shortTimeout });
+            Task<WebSocketCloseResult> loop = LoopAsync(closer, context.RequestAborted);
+            var clock = Stopwatch.StartNew();
+            WebSocketCloseResult close = await closer.CloseAsync(Status.TryAgainLater, "busy", context.RequestAborted);
+            serverSide.SetResult((close, await loop, clock.Elapsed));
+        });
+        using RawPeer peer = await RawPeer.ConnectAsync(server.Uri, CancellationToken.None); // reads nothing, answers nothing
+
+        var (result, loopResult, elapsed) = await Within(serverSide.Task);
+
+        result.Should().BeSameAs(loopResult);
+        result.TimedOut.Should().BeTrue();
+        result.Aborted.Should().BeTrue();
+        result.WasClean.Should().BeFalse();
+        result.CloseStatus.Should().Be(Status.AbnormalClosure);
+        result.Exception.Should().BeNull("the deadline's abort cancels RequestAborted, which is not the caller cancelling");
+        result.SentStatus.Should().Be(Status.TryAgainLater);
+        elapsed.Should().BeGreaterThanOrEqualTo(s_shortTimeout - TimeSpan.FromMilliseconds(20)).And.BeLessThan(s_timeoutBound);
+        (await peer.SeesConnectionEndAsync(s_patience)).Should().BeTrue("an aborted server drops TCP");
+    }
+
+    [Fact]
+    public async Task ClientSideCloser_LoopRuns_AgainstKestrel_LocalStarted_Clean_Disposed()
+    {
+        await using KestrelServer server = await StartReplyingServerAsync();
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+        var closer = new WebSocketCloser(client, new WebSocketCloseOptions { Timeout = s_patience });
+        Task<WebSocketCloseResult> loop = LoopAsync(closer, CancellationToken.None);
+
+        WebSocketCloseResult result = await Within(closer.CloseAsync(Status.EndpointUnavailable, "client leaving", CancellationToken.None));
+
+        (await Within(loop)).Should().BeSameAs(result);
+        result.WasClean.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.SentStatus.Should().Be(Status.EndpointUnavailable);
+        result.CloseStatusDescription.Should().Be("ok");
+        client.State.Should().Be(WebSocketState.Closed);
+    }
+
+    [Fact]
+    public async Task SimultaneousClose_LoopRuns_Repeated_OneFrameSent_SentStatusAndInitiatorAgreeWithThePeer()
+    {
+        // §7.1.3 / issue #38: under a concurrent loop, SentStatus is the frame the peer got and Initiator never contradicts it.
+        for (int i = 0; i < 15; i++)
+        {
+            using RawPair pair = await ToRawPeerAsync();
+            var (client, peer) = pair;
+            var closer = new WebSocketCloser(client, new WebSocketCloseOptions { Timeout = s_patience });
+            Task<WebSocketCloseResult> loop = LoopAsync(closer, CancellationToken.None);
+
+            Task peerCloses = peer.SendCloseAsync(1001, "server going away");
+            Task<WebSocketCloseResult> closing = Task.Run(() => closer.CloseAsync(Status.NormalClosure, "client done", CancellationToken.None));
+            await peerCloses;
+            RawPeer.Frame? ours = await peer.ReadCloseAsync(s_patience);
+            peer.DropConnection();
+            WebSocketCloseResult result = await Within(closing);
+
+            (await Within(loop)).Should().BeSameAs(result);
+            result.WasClean.Should().BeTrue();
+            result.CloseStatus.Should().Be(Status.EndpointUnavailable);
+            ((int?)result.SentStatus).Should().Be(ours!.CloseCode, "SentStatus is the frame that went out");
+            if (result.Initiator == CloseInitiator.Local)
+            {
+                result.SentStatus.Should().Be(Status.NormalClosure, "only our own close can have gone first");
+            }
+
+            if (result.SentStatus == Status.EndpointUnavailable)
+            {
+                result.Initiator.Should().Be(CloseInitiator.Remote, "an echo answers the peer's close");
+            }
+
+            peer.Received.Count(f => f.Opcode == 0x8).Should().Be(1, "one close frame per connection");
+        }
     }
 }
