@@ -263,11 +263,19 @@ public sealed class WebSocketCloserTests
         socket.State.Should().Be(WebSocketState.Closed);
     }
 
-    [Fact]
-    public async Task CallersToken_CancelledAsTheCallStarts_AbortsAtOnce_NothingSent()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CallersToken_CancelledAsTheCallStarts_AbortsAtOnce_NothingSentByTheCloser(bool systemNetSentFirst)
     {
-        // A token cancelled between the check and the registration runs its callback at once: the close aborts.
+        // A token cancelled between the check and the registration runs its callback at once: the close aborts. With
+        // System.Net's own close already sent (CloseSent) nothing is in flight, so the callback finishes the close itself.
         var socket = new ScriptedWebSocket();
+        if (systemNetSentFirst)
+        {
+            await socket.CloseOutputAsync(NetStatus.NormalClosure, "mine", CancellationToken.None);
+        }
+
         WebSocketCloser closer = CloserOf(socket);
         using var cancel = new CancellationTokenSource();
         socket.OnStateRead = () =>
@@ -276,12 +284,15 @@ public sealed class WebSocketCloserTests
             cancel.Cancel();
         };
 
-        WebSocketCloseResult result = await Within(closer.CloseAsync(Status.NormalClosure, null, cancel.Token));
+        WebSocketCloseResult result = await Within(closer.CloseAsync(Status.EndpointUnavailable, null, cancel.Token));
 
-        socket.Sent.Should().BeEmpty();
+        socket.Sent.Should().HaveCount(systemNetSentFirst ? 1 : 0);
+        socket.State.Should().Be(WebSocketState.Aborted);
         result.Aborted.Should().BeTrue();
         result.SentStatus.Should().BeNull();
-        result.Exception.Should().BeOfType<OperationCanceledException>();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.Exception.Should().BeOfType<OperationCanceledException>().Which.CancellationToken.Should().Be(cancel.Token);
+        closer.Completion.IsCompleted.Should().BeTrue();
     }
 
     [Fact]
