@@ -275,6 +275,10 @@ public sealed class WebSocketCloser
                 _sending = true;
                 _initiator ??= state == WebSocketState.Open ? CloseInitiator.Local : CloseInitiator.Remote;
             }
+            else if (state == WebSocketState.CloseSent)
+            {
+                _initiator ??= CloseInitiator.Local;   // a close frame went out (System.Net's own) and none has arrived: ours went first
+            }
 
             if (state is WebSocketState.Open or WebSocketState.CloseReceived or WebSocketState.CloseSent)
             {
@@ -352,11 +356,17 @@ public sealed class WebSocketCloser
             // No token: System.Net aborts on cancellation, and the deadline and the caller's token abort through Abort, so this closer knows which ended it.
             await WebSocket.CloseOutputAsync(closeStatus.ToSystemNet(), reason, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (IsConnectionEnd(e))
+        catch (Exception e)
         {
+            // A programming error propagates, but the send is over: the deadline or the caller's token can still end the connection.
             lock (_gate)
             {
                 _sending = false;
+            }
+
+            if (!IsConnectionEnd(e))
+            {
+                throw;
             }
 
             Finish(e);
@@ -390,7 +400,8 @@ public sealed class WebSocketCloser
     {
         lock (_gate)
         {
-            if (_finished || _timedOut || _canceled)
+            // Once the socket has ended, a token cancelled now (RequestAborted, cancelled by that end) is not the caller cancelling.
+            if (_finished || _timedOut || _canceled || (!timedOut && WebSocket.State is WebSocketState.Aborted or WebSocketState.Closed))
             {
                 return;
             }
@@ -418,10 +429,17 @@ public sealed class WebSocketCloser
         }
     }
 
-    // The handshake is complete once System.Net saw close frames go both ways.
+    // The handshake is complete once System.Net saw close frames go both ways. A send in flight finishes it itself, once
+    // its status is recorded: System.Net may report Closed before the send's continuation ran.
     private void FinishIfDone()
     {
-        if (WebSocket.State is WebSocketState.Closed or WebSocketState.Aborted or WebSocketState.None or WebSocketState.Connecting)
+        bool sending;
+        lock (_gate)
+        {
+            sending = _sending;
+        }
+
+        if (!sending && WebSocket.State is WebSocketState.Closed or WebSocketState.Aborted or WebSocketState.None or WebSocketState.Connecting)
         {
             Finish(null);
         }

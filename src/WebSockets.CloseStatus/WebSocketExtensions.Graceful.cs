@@ -25,6 +25,9 @@ public static partial class WebSocketExtensions
             ThrowHelper.ThrowCloseTimeout(timeout, nameof(timeout));
         }
 
+        // Caller mistakes throw before a closer is made for the socket, so that a later closer is still its first.
+        ThrowIfNull(webSocket);
+        _ = PrepareClose(closeStatus, statusDescription, CloseReasonTruncation.None);
         return (WebSocketCloser.Find(webSocket) ?? new WebSocketCloser(webSocket, new WebSocketCloseOptions { Timeout = timeout })).CloseAsync(closeStatus, statusDescription, cancellationToken);
     }
 
@@ -45,6 +48,8 @@ public static partial class WebSocketExtensions
             ThrowHelper.ThrowArgumentNull(nameof(options));
         }
 
+        ThrowIfNull(webSocket);
+        _ = PrepareClose(closeStatus, statusDescription, options.Truncation);
         return (WebSocketCloser.Find(webSocket) ?? new WebSocketCloser(webSocket, options)).CloseAsync(closeStatus, statusDescription, cancellationToken);
     }
 }

@@ -28,7 +28,11 @@ public sealed class KestrelServer : IAsyncDisposable
     public Uri Uri { get; }
 
     /// <summary>Starts the app; <paramref name="handler"/> runs for each accepted WebSocket, which the app disposes after it.</summary>
-    public static async Task<KestrelServer> StartAsync(Func<WebSocket, Task> handler, TimeSpan? keepAliveInterval = null, TimeSpan? keepAliveTimeout = null)
+    public static Task<KestrelServer> StartAsync(Func<WebSocket, Task> handler, TimeSpan? keepAliveInterval = null, TimeSpan? keepAliveTimeout = null) =>
+        StartAsync((webSocket, _) => handler(webSocket), keepAliveInterval, keepAliveTimeout);
+
+    /// <summary>Starts the app; <paramref name="handler"/> runs for each accepted WebSocket with its request's <see cref="HttpContext"/> (for <see cref="HttpContext.RequestAborted"/>).</summary>
+    public static async Task<KestrelServer> StartAsync(Func<WebSocket, HttpContext, Task> handler, TimeSpan? keepAliveInterval = null, TimeSpan? keepAliveTimeout = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -50,7 +54,7 @@ public sealed class KestrelServer : IAsyncDisposable
             }
 
             using WebSocket webSocket = await context.WebSockets.AcceptWebSocketAsync();
-            await handler(webSocket);
+            await handler(webSocket, context);
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
