@@ -1,0 +1,180 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+using FluentAssertions;
+using WebSockets.CloseStatus.Tests.TestData;
+using Xunit;
+using static WebSockets.CloseStatus.Tests.TestData.Connections;
+using NetStatus = System.Net.WebSockets.WebSocketCloseStatus;
+using Status = WebSockets.CloseStatus.WebSocketCloseStatus;
+
+namespace WebSockets.CloseStatus.Tests;
+
+/// <summary>The drain of issue #41, on scripted sockets: its schedule, its tracking, its deadline and its report.</summary>
+public class WebSocketDrainTests
+{
+    // A connection whose loop runs and whose peer answers the drain's close: the app's endpoint, without a network.
+    private static (ScriptedWebSocket Socket, WebSocketCloser Closer, Task Loop) Connection(TimeSpan? closeTimeout = null, bool answers = true)
+    {
+        var socket = new ScriptedWebSocket();
+        if (answers)
+        {
+            socket.ThenCloseOnceWeSent(NetStatus.NormalClosure, null);
+        }
+
+        var closer = new WebSocketCloser(socket, new WebSocketCloseOptions { Timeout = closeTimeout ?? Patience });
+        Task loop = Task.Run(async () =>
+        {
+            while ((await closer.ReceiveAsync(new ArraySegment<byte>(new byte[16]), CancellationToken.None)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+        });
+        return (socket, closer, loop);
+    }
+
+    [Fact]
+    public void Schedule_IsReproducibleFromItsSeed_AndSpreadOverTheWindow()
+    {
+        // The spread must come from the server (block/buzz#4542): each moment uniform in [0, window).
+        var first = new TimeSpan[10_000];
+        var second = new TimeSpan[10_000];
+        WebSocketDrain.Schedule(first, TimeSpan.FromSeconds(2), new Random(7));
+        WebSocketDrain.Schedule(second, TimeSpan.FromSeconds(2), new Random(7));
+
+        second.Should().Equal(first);
+        first.Should().OnlyContain(t => t >= TimeSpan.Zero && t < TimeSpan.FromSeconds(2));
+        int[] buckets = [.. first.GroupBy(t => (int)(t.TotalMilliseconds / 200)).OrderBy(g => g.Key).Select(g => g.Count())];
+        buckets.Should().HaveCount(10).And.OnlyContain(n => n > 850 && n < 1150, "each 200 ms holds about a tenth of the closes");
+    }
+
+    [Fact]
+    public async Task Drain_ClosesEveryTrackedConnection_WithItsCode_AndReportsThemClean()
+    {
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.FromMilliseconds(100), StatusDescription = "deploying", KeepResults = true, Random = new Random(1) });
+        var connections = Enumerable.Range(0, 20).Select(_ => Connection()).ToArray();
+        foreach (var c in connections)
+        {
+            drain.Track(c.Closer);
+        }
+
+        drain.Count.Should().Be(20);
+        drain.IsDraining.Should().BeFalse();
+        Task<WebSocketDrainReport> draining = drain.DrainAsync(CancellationToken.None);
+        drain.IsDraining.Should().BeTrue();
+        WebSocketDrainReport report = await Within(draining);
+        await Within(Task.WhenAll(connections.Select(c => c.Loop)).ContinueWith(_ => 0, TaskScheduler.Default));
+
+        report.Total.Should().Be(20);
+        report.Clean.Should().Be(20);
+        report.TimedOut.Should().Be(0);
+        report.Aborted.Should().Be(0);
+        report.Results.Should().HaveCount(20).And.OnlyContain(r => r.SentStatus == Status.ServiceRestart && r.Initiator == CloseInitiator.Local);
+        foreach (var c in connections)
+        {
+            c.Socket.Sent.Should().Equal([((NetStatus)1012, "deploying")], "1012 by default: the IANA registry's reconnect advice");
+        }
+
+        drain.Count.Should().Be(0, "an ended connection leaves the set");
+        report.ToString().Should().MatchRegex(@"^20 connections in \d+\.\d s: 20 clean \(0 closed by the client first\), 0 timed out, 0 aborted$");
+        drain.DrainAsync(CancellationToken.None).Should().BeSameAs(draining);
+    }
+
+    [Fact]
+    public async Task ConnectionsThatEnd_LeaveTheSet_AndNothingIsClosedTwice()
+    {
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.Zero });
+        var socket = new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "bye");
+        var closer = new WebSocketCloser(socket);
+        drain.Track(closer);
+        drain.Track(closer);
+        drain.Count.Should().Be(1);
+
+        (await Within(closer.ReceiveAsync(new ArraySegment<byte>(new byte[8]), CancellationToken.None))).MessageType.Should().Be(WebSocketMessageType.Close);
+        (await Within(closer.Completion)).WasClean.Should().BeTrue();
+
+        drain.Count.Should().Be(0);
+        WebSocketDrainReport report = await Within(drain.DrainAsync(CancellationToken.None));
+        report.Total.Should().Be(0);
+        socket.Sent.Should().Equal((NetStatus.NormalClosure, (string?)null));
+    }
+
+    [Fact]
+    public async Task SilentClients_TimeOutAtTheirCloser_TheDeadlineAbortsTheRest()
+    {
+        // A client that stops reading is aborted at its closer's timeout; what waits past the deadline is aborted there.
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.FromSeconds(30), Deadline = TimeSpan.FromMilliseconds(300), Random = new Random(3) });
+        var silent = Connection(TimeSpan.FromMilliseconds(50), answers: false);
+        var waiting = Enumerable.Range(0, 5).Select(_ => Connection()).ToArray();
+        drain.Track(silent.Closer);
+        foreach (var c in waiting)
+        {
+            drain.Track(c.Closer);
+        }
+
+        // With a 30 s window nearly every close is still waiting for its moment at the 300 ms deadline.
+        var timer = Stopwatch.StartNew();
+        WebSocketDrainReport report = await Within(drain.DrainAsync(CancellationToken.None));
+
+        timer.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5), "the deadline of 300 ms bounds the drain");
+        report.Total.Should().Be(6);
+        (report.TimedOut + report.Aborted).Should().Be(6 - report.Clean);
+        waiting.Should().OnlyContain(c => c.Socket.State == WebSocketState.Aborted || c.Socket.State == WebSocketState.Closed);
+        report.Aborted.Should().BeGreaterThan(0, "closes that had not begun by the deadline are aborted there");
+    }
+
+    [Fact]
+    public async Task Drain_CancelledByItsToken_AbortsWhatIsOpen()
+    {
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.FromSeconds(30) });
+        var connections = Enumerable.Range(0, 3).Select(_ => Connection()).ToArray();
+        foreach (var c in connections)
+        {
+            drain.Track(c.Closer);
+        }
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        WebSocketDrainReport report = await Within(drain.DrainAsync(cancel.Token));
+
+        report.Aborted.Should().Be(3);
+        connections.Should().OnlyContain(c => c.Socket.Sent.Count == 0 && c.Socket.State == WebSocketState.Aborted);
+    }
+
+    [Fact]
+    public async Task AConnectionTrackedWhileDraining_IsClosedAtOnce_AndCounted()
+    {
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.FromMilliseconds(300) });
+        var early = Connection();
+        drain.Track(early.Closer);
+        Task<WebSocketDrainReport> draining = drain.DrainAsync(CancellationToken.None);
+
+        var late = Connection();
+        drain.Track(late.Closer);
+        WebSocketDrainReport report = await Within(draining);
+
+        report.Total.Should().Be(2);
+        report.Clean.Should().Be(2);
+        late.Socket.Sent.Should().Equal(((NetStatus)1012, (string?)null));
+    }
+
+    [Fact]
+    public void Mistakes_Throw_WithWhatWasWrong()
+    {
+        var closer = new WebSocketCloser(new ScriptedWebSocket());
+        new WebSocketDrain().Track(closer);
+
+        FluentActions.Invoking(() => new WebSocketDrain().Track(closer)).Should().Throw<InvalidOperationException>().WithMessage("*Another WebSocketDrain*");
+        FluentActions.Invoking(() => new WebSocketDrain().Track(null!)).Should().Throw<ArgumentNullException>().WithParameterName("closer");
+        var options = new WebSocketDrainOptions();
+        FluentActions.Invoking(() => options.CloseStatus = Status.Empty).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*1005*");
+        FluentActions.Invoking(() => options.Window = TimeSpan.FromSeconds(-1)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*-1000 ms*");
+        FluentActions.Invoking(() => options.Deadline = TimeSpan.Zero).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*0 ms*");
+        FluentActions.Invoking(() => options.Deadline = TimeSpan.FromMilliseconds(int.MaxValue + 1.0)).Should().Throw<ArgumentOutOfRangeException>();
+        (options.CloseStatus, options.Window, options.Deadline, options.KeepResults, options.Random, options.StatusDescription)
+            .Should().Be((Status.ServiceRestart, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(25), false, (Random?)null, (string?)null));
+        options.CloseStatus = Status.EndpointUnavailable;
+        options.CloseStatus.Should().Be(Status.EndpointUnavailable);
+    }
+}
