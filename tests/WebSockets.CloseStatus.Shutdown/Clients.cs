@@ -48,6 +48,43 @@ public static class DotNetClients
         }
     }
 
+    // Reads until the server's close, answers it, then reconnects to another server after the delay the policy advises,
+    // as a client of a rolling deploy does; returns when the close arrived and when the reconnect was accepted.
+    public static async Task<(long ClosedAt, long ArrivedAt, int? Code, bool Clean)> ReadThenReconnectAsync(ClientWebSocket socket, ReconnectPolicy policy, Uri next)
+    {
+        long closedAt;
+        int? code;
+        bool clean;
+        try
+        {
+            byte[] buffer = new byte[256];
+            while ((await socket.ReceiveAsync(buffer, CancellationToken.None)).MessageType != WebSocketMessageType.Close)
+            {
+            }
+
+            closedAt = Stopwatch.GetTimestamp();
+            await socket.CloseAsync(socket.CloseStatus!.Value, null, CancellationToken.None);
+            code = (int?)socket.CloseStatus;
+            clean = socket.State == WebSocketState.Closed;
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+
+        ReconnectAdvice advice = policy.GetAdvice((WebSocketCloseStatus)code!.Value, 0, null);
+        if (!advice.ShouldReconnect)
+        {
+            return (closedAt, 0, code, clean);
+        }
+
+        await Task.Delay(advice.Delay);
+        using ClientWebSocket again = await ConnectAsync(next, "reconnect");
+        long arrivedAt = Stopwatch.GetTimestamp();
+        again.Abort();
+        return (closedAt, arrivedAt, code, clean);
+    }
+
     // Closes first while the server's loop runs; CloseAsync returns once the server ended TCP (or System.Net gave up after 1 s).
     public static async Task<ClientReport> CloseFirstAsync(ClientWebSocket socket, string peer)
     {

@@ -34,6 +34,8 @@ for (int run = 0; run < repeat; run++)
     }
 }
 
+await DrainAsync(1000, jitter: true);
+await DrainAsync(400, jitter: false);
 await ClientClosesFirstAsync(50);
 await ClientRoleAsync(50);
 
@@ -110,6 +112,99 @@ async Task<string> ShutdownAsync(ServerClose close, int count, int stopping, boo
     return row;
 }
 
+// A rolling deploy (issue #41): the old server drains 1,000 connections over a 2 s window with 1012, refusing new ones
+// with 503; clients that reconnect by ReconnectPolicy (1012: a uniform delay, here 0.1-1 s for the test's speed where
+// the registry says 5-30 s) arrive at the new server spread out. Without jitter (a window of 0, a fixed delay) the same
+// arrivals make the spike the drain exists to prevent.
+async Task DrainAsync(int count, bool jitter)
+{
+    string label = $"rolling deploy: drain {count} connections, {(jitter ? "2 s window and jittered reconnects" : "no window, fixed reconnect delay")}";
+    Console.WriteLine($"== {label} [{DateTime.Now:HH:mm:ss.fff}]");
+    TimeSpan window = jitter ? TimeSpan.FromSeconds(2) : TimeSpan.Zero;
+    var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = window, Deadline = TimeSpan.FromSeconds(6), StatusDescription = "deploying", KeepResults = true });
+    var policy = jitter
+        ? new ReconnectPolicy { ServiceRestartMinDelay = TimeSpan.FromMilliseconds(100), ServiceRestartMaxDelay = TimeSpan.FromSeconds(1) }
+        : new ReconnectPolicy { ServiceRestartMinDelay = TimeSpan.FromMilliseconds(500), ServiceRestartMaxDelay = TimeSpan.FromMilliseconds(500) };
+    TimeSpan closeTimeout = TimeSpan.FromSeconds(1);
+    await using ShutdownApp next = await ShutdownApp.StartAsync(ServerClose.Closer, closeTimeout);
+    await using ShutdownApp old = await ShutdownApp.StartAsync(ServerClose.Drain, closeTimeout, drain);
+    int stopping = jitter ? count / 5 : 0;
+    int pythonReading = jitter ? (count - stopping) / 2 : 0;
+    int dotnetReading = count - stopping - pythonReading;
+
+    await using PythonClients? pythonReaders = pythonReading == 0 ? null : await PythonClients.StartAsync(python, script, old.Uri, pythonReading, "read");
+    await using PythonClients? pythonStoppers = stopping == 0 ? null : await PythonClients.StartAsync(python, script, old.Uri, stopping / 2, "stop");
+    ClientWebSocket[] readers = await Task.WhenAll(Enumerable.Range(0, dotnetReading).Select(_ => DotNetClients.ConnectAsync(old.Uri, "dotnet-read")));
+    ClientWebSocket[] stoppers = await Task.WhenAll(Enumerable.Range(0, stopping - (stopping / 2)).Select(_ => DotNetClients.ConnectAsync(old.Uri, "dotnet-stop")));
+    var readerTasks = readers.Select(socket => DotNetClients.ReadThenReconnectAsync(socket, policy, next.Uri)).ToArray();
+    await WaitUntilAsync(() => old.Receiving == count);
+    drain.Count.Should(count, label, "tracked connections");
+
+    Task<List<ClientReport>>? pythonReports = pythonReaders?.FinishAsync(TimeSpan.FromSeconds(60));
+    long drainStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+    Task stoppingApp = old.StopAsync();
+    await WaitUntilAsync(() => drain.IsDraining);
+
+    // A client that comes during the drain is refused before the upgrade, and told when to come back.
+    using (var refused = new ClientWebSocket())
+    {
+        refused.Options.CollectHttpResponseDetails = true;
+        bool rejected = false;
+        try
+        {
+            await refused.ConnectAsync(new Uri(old.Uri, "?peer=late"), CancellationToken.None);
+        }
+        catch (WebSocketException)
+        {
+            rejected = true;
+        }
+
+        checks.That(rejected && (int)refused.HttpStatusCode == 503 && refused.HttpResponseHeaders?.ContainsKey("Retry-After") == true, label, $"a connection during the drain got {(int)refused.HttpStatusCode}, not 503 with Retry-After");
+    }
+
+    WebSocketDrainReport report = await old.DrainReport!;
+    await stoppingApp;
+    var dotnetResults = await Task.WhenAll(readerTasks);
+    List<ClientReport> pythonResults = pythonReports is null ? [] : await pythonReports;
+    foreach (ClientWebSocket socket in stoppers)
+    {
+        socket.Dispose();
+    }
+
+    Console.WriteLine("   " + report);
+    checks.That(report.Total == count && report.Clean == count - stopping && report.TimedOut == stopping && report.Aborted == 0, label, "the report: " + report);
+    checks.That(report.Elapsed <= TimeSpan.FromSeconds(6.5), label, $"the drain took {report.Elapsed.TotalMilliseconds:F0} ms, past its 6 s deadline");
+    checks.That(old.Endpoints.All(e => e.Escaped is null), label, "an exception left an endpoint");
+    foreach (var r in dotnetResults)
+    {
+        checks.That(r.Code == 1012 && r.Clean && r.ArrivedAt != 0, label, $"a .NET client: {r.Code}, clean {r.Clean}, reconnected {r.ArrivedAt != 0}");
+    }
+
+    foreach (ClientReport c in pythonResults)
+    {
+        checks.That(c is { Code: 1012, Reason: "deploying", Clean: true, Error: null }, label, $"{c.Peer} reported {c}");
+    }
+
+    // The histograms of the close moments and of the reconnects, in 250 ms buckets from the drain's start.
+    int[] Histogram(IEnumerable<long> stamps) =>
+        [.. stamps.Select(t => (int)(System.Diagnostics.Stopwatch.GetElapsedTime(drainStarted, t).TotalMilliseconds / 250)).GroupBy(b => b).OrderBy(g => g.Key).Select(g => g.Count())];
+    int[] closes = Histogram(dotnetResults.Select(r => r.ClosedAt));
+    int[] arrivals = Histogram(dotnetResults.Where(r => r.ArrivedAt != 0).Select(r => r.ArrivedAt));
+    Console.WriteLine($"   closes per 250 ms:     {string.Join(' ', closes)}");
+    Console.WriteLine($"   reconnects per 250 ms: {string.Join(' ', arrivals)}");
+    if (jitter)
+    {
+        // Spread: the closes over the 2 s window (8 buckets), the reconnects over it plus the 0.1-1 s delays; no bucket
+        // holds more than three times its fair share.
+        checks.That(closes.Length >= 8 && closes.Max() <= 3 * dotnetReading / 8, label, $"closes bunched: {string.Join(' ', closes)}");
+        checks.That(arrivals.Max() <= 3 * dotnetReading / 10, label, $"reconnects bunched: {string.Join(' ', arrivals)}");
+    }
+    else
+    {
+        checks.That(arrivals.Max() >= dotnetReading / 2, label, $"without jitter the reconnects should come in one spike: {string.Join(' ', arrivals)}");
+    }
+}
+
 async Task ClientClosesFirstAsync(int count)
 {
     const string label = "a client closes first while the server's loop runs";
@@ -176,6 +271,17 @@ string? Option(string name)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+internal static class CountCheck
+{
+    public static void Should(this int actual, int expected, string scenario, string what)
+    {
+        if (actual != expected)
+        {
+            throw new InvalidOperationException($"[{scenario}] {what}: {actual}, not {expected}");
+        }
+    }
 }
 
 /// <summary>Counts checks; each failure is printed with what was seen.</summary>

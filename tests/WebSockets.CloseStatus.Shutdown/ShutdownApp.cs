@@ -22,6 +22,9 @@ public enum ServerClose
 {
     Closer,
 
+    /// <summary>The loop through a closer that a WebSocketDrain tracks; the drain runs when the app stops, and new requests get 503 while it does.</summary>
+    Drain,
+
     /// <summary>The app's own loop on the socket, and CloseGracefullyAsync from the stopping callback: the likeliest migration.</summary>
     GracefulBesideOwnLoop,
 
@@ -47,17 +50,35 @@ public sealed class ShutdownApp : IAsyncDisposable
 
     public int Receiving => _endpoints.Count(e => e.Receiving);
 
-    public static async Task<ShutdownApp> StartAsync(ServerClose close, TimeSpan closeTimeout)
+    public Task<WebSocketDrainReport>? DrainReport { get; private init; }
+
+    public static async Task<ShutdownApp> StartAsync(ServerClose close, TimeSpan closeTimeout, WebSocketDrain? drain = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
+        DrainOnStopping? draining = null;
+        if (drain is not null)
+        {
+            // Before the server stops listening: a client that comes during the drain meets the 503, not a closed port.
+            draining = new DrainOnStopping(drain);
+            builder.Services.AddSingleton<IHostedService>(draining);
+        }
+
         WebApplication app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         var endpoints = new ConcurrentQueue<Endpoint>();
         IHostApplicationLifetime lifetime = app.Lifetime;
         app.Run(async context =>
         {
+            // The README's refusal while draining: before the upgrade, so that the client's retry goes elsewhere.
+            if (drain is { IsDraining: true })
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "5";
+                return;
+            }
+
             var endpoint = new Endpoint(context.Request.Query["peer"].ToString());
             endpoints.Enqueue(endpoint);
             try
@@ -66,6 +87,10 @@ public sealed class ShutdownApp : IAsyncDisposable
                 if (close == ServerClose.Closer)
                 {
                     await CloserEndpointAsync(socket, lifetime, closeTimeout, endpoint, context.RequestAborted);
+                }
+                else if (close == ServerClose.Drain)
+                {
+                    await DrainedEndpointAsync(socket, drain!, closeTimeout, endpoint, context.RequestAborted);
                 }
                 else
                 {
@@ -79,7 +104,22 @@ public sealed class ShutdownApp : IAsyncDisposable
         });
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new ShutdownApp(app, new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal)), endpoints);
+        return new ShutdownApp(app, new Uri(address.Replace("http://", "ws://", StringComparison.Ordinal)), endpoints) { DrainReport = draining?.Report.Task };
+    }
+
+    // The rolling-deploy endpoint: the loop through a closer that the drain tracks; the drain closes it when the app stops.
+    private static async Task DrainedEndpointAsync(WebSocket socket, WebSocketDrain drain, TimeSpan closeTimeout, Endpoint endpoint, CancellationToken requestAborted)
+    {
+        var closer = new WebSocketCloser(socket, new WebSocketCloseOptions { Timeout = closeTimeout });
+        drain.Track(closer);
+        byte[] buffer = new byte[4096];
+        endpoint.Receiving = true;
+        while ((await closer.ReceiveAsync(new ArraySegment<byte>(buffer), requestAborted)).MessageType != WebSocketMessageType.Close)
+        {
+        }
+
+        endpoint.Result = await closer.Completion;
+        endpoint.CloseEnded = Stopwatch.GetTimestamp();
     }
 
     // The README's pattern: the loop receives through the closer; the app's stopping closes it from outside the loop.
@@ -160,6 +200,24 @@ public sealed class ShutdownApp : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
+
+/// <summary>Drains in the host's stopping phase, which runs before the server stops listening, and holds shutdown until done.</summary>
+public sealed class DrainOnStopping(WebSocketDrain drain) : IHostedLifecycleService
+{
+    public TaskCompletionSource<WebSocketDrainReport> Report { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public async Task StoppingAsync(CancellationToken cancellationToken) => Report.SetResult(await drain.DrainAsync(cancellationToken));
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>What one server endpoint saw.</summary>
