@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using WebSockets.CloseStatus;
 using CloseStatus = WebSockets.CloseStatus.WebSocketCloseStatus;
@@ -68,6 +69,71 @@ public static class SystemNetSamples
         });
     }
 
+    public static void MapDrainedEndpoint(WebApplication app)
+    {
+        // builder.Services.AddSingleton(new WebSocketDrain()).AddHostedService<DrainOnStopping>();
+        app.Map("/ws", async (HttpContext context, WebSocketDrain drain) =>
+        {
+            if (drain.IsDraining)   // before the upgrade: send the client elsewhere
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                context.Response.Headers.RetryAfter = "5";
+                return;
+            }
+
+            using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
+            var closer = new WebSocketCloser(socket);
+            drain.Track(closer);   // it leaves the set by itself when its connection ends
+            await ReceiveLoopAsync(closer, context.RequestAborted);   // the loop above
+        });
+    }
+
+    public static void AddDrain(IServiceCollection services, WebSocketDrain drain) =>
+        services.AddSingleton(drain).AddHostedService<DrainOnStopping>();
+
+    public static async Task ReceiveLoopAsync(WebSocketCloser closer, CancellationToken ct)
+    {
+        byte[] buffer = new byte[4096];
+        while ((await closer.ReceiveAsync(buffer, ct)).MessageType != WebSocketMessageType.Close)
+        {
+        }
+    }
+
+    public static async Task<WebSocketCloseResult> ReconnectAsync(Uri uri, CancellationToken ct)
+    {
+        var policy = new ReconnectPolicy();
+        policy.SetApplicationCode((CloseStatus)4001, ReconnectAction.RetryAfterAuthentication);
+        for (int attempt = 0; ; attempt++)
+        {
+            using var socket = new ClientWebSocket();
+            WebSocketCloseResult result = await RunAsync(socket, uri, ct);   // connect, then the receive loop through a closer
+            ReconnectAdvice advice = policy.GetAdvice(result, result.WasClean ? 0 : attempt);
+            if (!advice.ShouldReconnect)
+            {
+                return result;
+            }
+
+            await Task.Delay(advice.Delay, ct);
+        }
+    }
+
+    // Connects and receives until the connection ends; a connection that fails to open ends as 1006, without a throw.
+    public static async Task<WebSocketCloseResult> RunAsync(ClientWebSocket socket, Uri uri, CancellationToken ct)
+    {
+        var closer = new WebSocketCloser(socket);
+        try
+        {
+            await socket.ConnectAsync(uri, ct);
+        }
+        catch (WebSocketException)
+        {
+            return await closer.CloseAsync(CloseStatus.NormalClosure, null, ct);
+        }
+
+        await ReceiveLoopAsync(closer, ct);
+        return await closer.Completion;
+    }
+
     public static async Task<WebSocketCloseResult> CloseStreamAsync(WebSocket socket, byte[] data, CancellationToken ct)
     {
         // .NET 10's WebSocketStream closes with 1000 and no reason when disposed: close it with yours first.
@@ -82,4 +148,14 @@ public static class SystemNetSamples
         CloseStatus? closeCode = socket.GetCloseStatus();              // null until a close frame arrives; 1006 if it ended without one
         return (received, closeCode);
     }
+}
+
+public sealed class DrainOnStopping(WebSocketDrain drain, ILogger<DrainOnStopping> logger) : IHostedLifecycleService
+{
+    public async Task StoppingAsync(CancellationToken cancellationToken) => logger.LogInformation("{Report}", await drain.DrainAsync(cancellationToken));
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

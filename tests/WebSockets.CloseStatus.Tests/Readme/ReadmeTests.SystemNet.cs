@@ -91,6 +91,71 @@ public partial class ReadmeTests
         await app.StopAsync();
     }
 
+    [Fact]
+    public async Task RollingDeploy_TheDrainClosesWith1012_AndRefusesWhileItRuns()
+    {
+        var logged = new List<string>();
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.FromMilliseconds(300) });
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new ListLoggerProvider(logged, "connections in"));
+        SystemNetSamples.AddDrain(builder.Services, drain);
+        await using WebApplication app = builder.Build();
+        app.UseWebSockets();
+        SystemNetSamples.MapDrainedEndpoint(app);
+        await app.StartAsync();
+        ClientWebSocket[] clients = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Connections.ConnectAsync(EchoUri(app))));
+        await WaitForAsync(() => drain.Count == 3);
+
+        Task stopping = app.StopAsync();
+        await WaitForAsync(() => drain.IsDraining);
+        using var late = new ClientWebSocket();
+        late.Options.CollectHttpResponseDetails = true;
+        await FluentActions.Awaiting(() => late.ConnectAsync(EchoUri(app), CancellationToken.None)).Should().ThrowAsync<WebSocketException>();
+        WebSocketReceiveResult[] closes = await Task.WhenAll(clients.Select(ReceiveCloseAsync));
+        await Task.WhenAll(clients.Select(c => c.CloseAsync(c.CloseStatus!.Value, null, CancellationToken.None)));
+        await stopping.WaitAsync(Patience);
+
+        ((int)late.HttpStatusCode).Should().Be(503, "a connection that comes during the drain is refused before the upgrade");
+        late.HttpResponseHeaders!["Retry-After"].Should().Equal("5");
+        closes.Should().OnlyContain(c => c.CloseStatus == (NetStatus)1012);
+        logged.Should().ContainSingle().Which.Should().MatchRegex(@"^3 connections in \d+\.\d s: 3 clean \(0 closed by the client first\), 0 timed out, 0 aborted$");
+    }
+
+    [Fact]
+    public async Task ReconnectLoop_RetriesAfterAuthentication_StopsOnAPolicy()
+    {
+        // The server closes the first connection with 4001 (declared: re-authenticate and retry), the second with 1008.
+        int connections = 0;
+        await using var server = await KestrelServer.StartAsync(async webSocket =>
+        {
+            var status = Interlocked.Increment(ref connections) == 1 ? (NetStatus)4001 : NetStatus.PolicyViolation;
+            await webSocket.CloseOutputAsync(status, "go", CancellationToken.None);
+            await ReceiveCloseAsync(webSocket);
+        });
+
+        WebSocketCloseResult result = await Within(SystemNetSamples.ReconnectAsync(server.Uri, CancellationToken.None));
+
+        connections.Should().Be(2);
+        result.CloseStatus.Should().Be(WebSocketCloseStatus.PolicyViolation, "1008 is a policy: the loop stops there");
+        result.WasClean.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ReconnectLoop_AServerThatRefuses_EndsAs1006_AndBacksOff()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var uri = new Uri($"ws://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/");
+        listener.Stop();   // nothing listens there now: every connect fails at once
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+
+        Func<Task> reconnecting = () => SystemNetSamples.ReconnectAsync(uri, cancel.Token);
+
+        await reconnecting.Should().ThrowAsync<OperationCanceledException>("a refused connection is 1006, and the loop backs off and retries until cancelled");
+    }
+
     private static async Task<WebApplication> StartEchoAppAsync(List<string> logged)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -125,15 +190,15 @@ public partial class ReadmeTests
     }
 
     // Keeps what the app logs at Information and above, as the README's endpoint logs its result.
-    private sealed class ListLoggerProvider(List<string> lines) : ILoggerProvider
+    private sealed class ListLoggerProvider(List<string> lines, string prefix = "WebSocket closed") : ILoggerProvider
     {
-        public ILogger CreateLogger(string categoryName) => new ListLogger(lines);
+        public ILogger CreateLogger(string categoryName) => new ListLogger(lines, prefix);
 
         public void Dispose()
         {
         }
 
-        private sealed class ListLogger(List<string> lines) : ILogger
+        private sealed class ListLogger(List<string> lines, string prefix) : ILogger
         {
             public IDisposable? BeginScope<TState>(TState state)
                 where TState : notnull => null;
@@ -143,7 +208,7 @@ public partial class ReadmeTests
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
                 string line = formatter(state, exception);
-                if (IsEnabled(logLevel) && line.StartsWith("WebSocket closed", StringComparison.Ordinal))
+                if (IsEnabled(logLevel) && line.Contains(prefix, StringComparison.Ordinal))
                 {
                     lock (lines)
                     {
