@@ -12,10 +12,12 @@ public static partial class FuzzTargets
     private static readonly string[] s_scalars = ["a", "é", "Ж", "世", "😀", " "];
 
     /// <summary>
-    /// The closing handshake: the input is a role and a script of events (writes, close frames or payloads of any bytes,
-    /// failures, timeouts, transport closes, resets). After every event CloseHandshake must agree with HandshakeModel on
-    /// every property; it throws only the documented exceptions, exactly when the model says the call is a mistake; peer
-    /// bytes never throw; and every frame it writes carries the code the model expects, masked exactly when it is a client.
+    /// The closing handshake: the input is a role, a read mode and a script of events (writes, close frames or payloads of any
+    /// bytes, delivered whole, in segments or piece by piece as a stream reader hands them over, failures, timeouts, transport
+    /// closes, resets). After every event CloseHandshake must agree with HandshakeModel on every property; it throws only the
+    /// documented exceptions, exactly when the model says the call is the stack's mistake; peer bytes never throw, and once
+    /// the peer's close arrived, the connection failed or the transport closed they are discarded whole; and every frame it
+    /// writes carries the code the model expects, masked exactly when it is a client.
     /// </summary>
     public static void Handshake(byte[] data)
     {
@@ -25,8 +27,9 @@ public static partial class FuzzTargets
         }
 
         WebSocketRole role = (data[0] & 1) == 0 ? WebSocketRole.Server : WebSocketRole.Client;
-        var handshake = new CloseHandshake(role);
-        var model = new HandshakeModel(role);
+        bool lenient = (data[0] & 2) != 0;
+        var handshake = new CloseHandshake(role, lenient ? ClosePayloadReadMode.Lenient : ClosePayloadReadMode.Strict);
+        var model = new HandshakeModel(role, lenient);
         byte[] destination = new byte[CloseFrame.MaxLength];
         int at = 1;
         while (at < data.Length)
@@ -52,8 +55,21 @@ public static partial class FuzzTargets
                 }
 
                 case 2 or 3:
-                    Receive(handshake, model, data, ref at, frame: op % 8 == 2, sequence: (op & 8) != 0);
+                {
+                    int length = at < data.Length ? data[at++] : 0;
+                    byte[] bytes = data.AsSpan(at, Math.Min(length, data.Length - at)).ToArray();
+                    at += bytes.Length;
+                    if (op % 8 == 2 && (op & 16) != 0)
+                    {
+                        ReceiveInPieces(handshake, model, bytes, data, ref at, sequence: (op & 8) != 0);
+                    }
+                    else
+                    {
+                        Receive(handshake, model, bytes, frame: op % 8 == 2, sequence: (op & 8) != 0);
+                    }
+
                     break;
+                }
 
                 case 4:
                 {
@@ -62,8 +78,10 @@ public static partial class FuzzTargets
                     {
                         Expect<ArgumentOutOfRangeException>(false, () => handshake.Fail((WebSocketCloseStatus)code), out _);
                     }
-                    else if (Expect<InvalidOperationException>(!model.Closed, () => handshake.Fail((WebSocketCloseStatus)code), out _))
+                    else
                     {
+                        // Never a mistake with a code that may be sent: after a failure or the transport's close it changes nothing.
+                        Expect<InvalidOperationException>(true, () => handshake.Fail((WebSocketCloseStatus)code), out _);
                         model.Fail(code, CloseFrameError.None);
                     }
 
@@ -76,7 +94,7 @@ public static partial class FuzzTargets
                     break;
 
                 case 6:
-                    if (Expect<InvalidOperationException>(model.Action is CloseHandshakeAction.AwaitClose or CloseHandshakeAction.AwaitTransportClose, handshake.ReportTimeout, out _))
+                    if (Expect<InvalidOperationException>(model.CanTimeOut, handshake.ReportTimeout, out _))
                     {
                         model.Timeout();
                     }
@@ -85,7 +103,7 @@ public static partial class FuzzTargets
 
                 default:
                     handshake.Reset();
-                    model = new HandshakeModel(role);
+                    model = new HandshakeModel(role, lenient);
                     break;
             }
 
@@ -127,26 +145,40 @@ public static partial class FuzzTargets
         }
     }
 
-    private static void Receive(CloseHandshake handshake, HandshakeModel model, byte[] data, ref int at, bool frame, bool sequence)
+    /// <summary>
+    /// Peer bytes as a stream reader hands them over: pieces of any size (from the script) are appended to a buffer, which is
+    /// handed over after each piece, and advanced by what the handshake consumed, as a <c>PipeReader</c> loop does.
+    /// </summary>
+    private static void ReceiveInPieces(CloseHandshake handshake, HandshakeModel model, byte[] bytes, byte[] data, ref int at, bool sequence)
     {
-        int length = at < data.Length ? data[at++] : 0;
-        byte[] bytes = data.AsSpan(at, Math.Min(length, data.Length - at)).ToArray();
-        at += bytes.Length;
-        bool allowed = model.CanReceive;
+        int start = 0;
+        int end = 0;
+        do
+        {
+            end = Math.Min(bytes.Length, end + (at < data.Length ? data[at++] % 9 : bytes.Length));
+            start += Receive(handshake, model, bytes[start..end], frame: true, sequence);
+        }
+        while (end < bytes.Length);
+    }
 
+    /// <summary>One delivery of peer bytes; returns the bytes consumed.</summary>
+    private static int Receive(CloseHandshake handshake, HandshakeModel model, byte[] bytes, bool frame, bool sequence)
+    {
         // What the peer's bytes are, by the readers the frame and payload targets check.
+        ClosePayloadReadMode mode = model.Lenient ? ClosePayloadReadMode.Lenient : ClosePayloadReadMode.Strict;
         OperationStatus expected;
         CloseFrameError error;
         WebSocketCloseStatus status;
         byte[] reason;
         if (frame)
         {
-            expected = CloseFrame.Read(bytes, model.Role, new byte[ClosePayload.MaxLength], out CloseFrameReadResult result);
+            byte[] unmasked = new byte[ClosePayload.MaxLength];
+            expected = CloseFrame.Read(bytes, model.Role, mode, unmasked, out CloseFrameReadResult result);
             (error, status, reason) = (result.Error, result.Status, result.Utf8Reason.ToArray());
         }
         else
         {
-            ClosePayloadError payloadError = ClosePayload.Read(bytes, out status, out ReadOnlySpan<byte> utf8Reason);
+            ClosePayloadError payloadError = ClosePayload.Read(bytes, mode, out status, out ReadOnlySpan<byte> utf8Reason);
             expected = payloadError == ClosePayloadError.None ? OperationStatus.Done : OperationStatus.InvalidData;
             error = payloadError switch
             {
@@ -165,16 +197,11 @@ public static partial class FuzzTargets
             : sequence ? () => handshake.ReceiveCloseFrame(Split(bytes), out consumed)
             : () => handshake.ReceiveCloseFrame(bytes, out consumed);
 
-        if (!allowed)
+        if (model.CanReceive && expected == OperationStatus.InvalidData && error == CloseFrameError.NotCloseFrame)
         {
-            Expect<InvalidOperationException>(false, () => receive(), out _);
-            return;
-        }
-
-        if (expected == OperationStatus.InvalidData && error == CloseFrameError.NotCloseFrame)
-        {
+            // The stack's own mistake: it hands over a frame of another opcode while the peer is read.
             Expect<ArgumentException>(false, () => receive(), out _);
-            return;
+            return 0;
         }
 
         try
@@ -184,6 +211,13 @@ public static partial class FuzzTargets
         catch (Exception e)
         {
             throw new FuzzFailureException($"peer bytes {Convert.ToHexString(bytes)} threw {e.GetType().Name}: {e.Message}");
+        }
+
+        if (!model.CanReceive)
+        {
+            // §5.5.1, §7.1.7: nothing more is read from the peer; its bytes are discarded whole.
+            Check(actual == OperationStatus.Done && consumed == (frame ? bytes.Length : 0), $"discarded bytes {Convert.ToHexString(bytes)}: {actual}, {consumed} consumed");
+            return consumed;
         }
 
         Check(actual == expected, $"the handshake said {actual} for {Convert.ToHexString(bytes)}, the reader {expected}");
@@ -198,6 +232,8 @@ public static partial class FuzzTargets
             // §7.1.7: a malformed close fails the connection with 1002, or 1007 for a reason that is not UTF-8.
             model.Fail(error == CloseFrameError.InvalidUtf8 ? 1007 : 1002, error);
         }
+
+        return consumed;
     }
 
     /// <summary>Bytes after a whole frame, which a frame read ignores (§5.2: the length is in the second byte).</summary>
