@@ -97,7 +97,7 @@ public sealed partial class CloseHandshake
         switch (status)
         {
             case OperationStatus.Done:
-                Accept(frame.Status, frame.Utf8Reason);
+                Accept(frame.Status, new ReadOnlySpan<byte>(_reason, 0, frame.ReasonLength));
                 bytesConsumed = frame.BytesConsumed;
                 return status;
 
@@ -113,7 +113,7 @@ public sealed partial class CloseHandshake
 
     private void Accept(WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason)
     {
-        utf8Reason.CopyTo(_reason); // may overlap: a masked frame's reason is already in _reason, two bytes in
+        utf8Reason.CopyTo(_reason); // a frame's reason was read into _reason already: then this copies it onto itself
         _reasonLength = utf8Reason.Length;
         _receivedStatus = status;
         Set(Flags.Received, CloseInitiator.Remote);

@@ -174,7 +174,7 @@ public static partial class FuzzTargets
         {
             byte[] unmasked = new byte[ClosePayload.MaxLength];
             expected = CloseFrame.Read(bytes, model.Role, mode, unmasked, out CloseFrameReadResult result);
-            (error, status, reason) = (result.Error, result.Status, result.Utf8Reason.ToArray());
+            (error, status, reason) = (result.Error, result.Status, unmasked.AsSpan(result.ReasonOffset, result.ReasonLength).ToArray());
         }
         else
         {
