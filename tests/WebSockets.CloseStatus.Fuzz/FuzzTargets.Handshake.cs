@@ -11,6 +11,9 @@ public static partial class FuzzTargets
     // is the write target's; this one is about the states.
     private static readonly string[] s_scalars = ["a", "é", "Ж", "世", "😀", " "];
 
+    // Codes a stack may fail with (§7.4.1, §7.4.2, the IANA registry), and codes it must not send, which Fail refuses.
+    private static readonly int[] s_failureCodes = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999, 1004, 1005, 1006, 1015, 999, 1016, 2999, 5000, 0, 65535];
+
     /// <summary>
     /// The closing handshake: the input is a role, a read mode and a script of events (writes, close frames or payloads of any
     /// bytes, delivered whole, in segments or piece by piece as a stream reader hands them over, failures, timeouts, transport
@@ -73,7 +76,8 @@ public static partial class FuzzTargets
 
                 case 4:
                 {
-                    int code = Take16(data, ref at);
+                    // One byte picks the code, so that a failure with a code that may be sent is a likely mutation.
+                    int code = s_failureCodes[(at < data.Length ? data[at++] : 0) % s_failureCodes.Length];
                     if (!HandshakeModel.Sendable(code))
                     {
                         Expect<ArgumentOutOfRangeException>(false, () => handshake.Fail((WebSocketCloseStatus)code), out _);
