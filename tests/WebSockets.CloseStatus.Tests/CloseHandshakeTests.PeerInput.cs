@@ -315,11 +315,7 @@ public partial class CloseHandshakeTests
     }
 
     [Theory]
-    [InlineData(1005)]
-    [InlineData(1006)]
-    [InlineData(1015)]
-    [InlineData(999)]
-    [InlineData(5000)]
+    [MemberData(nameof(UnsendableCodes))]
     public void Rfc6455_7_4_1_Lenient_StillFailsOnLocalOnlyAndOutOfRangeCodes(int code)
     {
         var client = new CloseHandshake(WebSocketRole.Client, ClosePayloadReadMode.Lenient);

@@ -394,12 +394,11 @@ public partial class CloseHandshakeTests
         server.FailureStatus.Should().Be(WebSocketCloseStatus.MessageTooBig);
     }
 
+    /// <summary>Codes no endpoint may send (§7.4.1, §7.4.2): local-only ones and codes outside 1000–4999.</summary>
+    public static TheoryData<int> UnsendableCodes => new() { 1005, 1006, 1015, 999, 5000 };
+
     [Theory]
-    [InlineData(1005)]
-    [InlineData(1006)]
-    [InlineData(1015)]
-    [InlineData(999)]
-    [InlineData(5000)]
+    [MemberData(nameof(UnsendableCodes))]
     public void Fail_WithAStatusThatCannotBeSent_Throws_AndChangesNothing(int code)
     {
         var server = new CloseHandshake(WebSocketRole.Server);
