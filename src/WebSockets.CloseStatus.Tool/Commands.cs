@@ -231,7 +231,7 @@ internal static class Commands
         string note = masked
             ? $"client to server, masked with key {key}, {result.BytesConsumed} bytes"
             : $"server to client, unmasked, {result.BytesConsumed} bytes";
-        return Decoded(result.Status, Encoding.UTF8.GetString(result.Utf8Reason), note, w =>
+        return Decoded(result.Status, Encoding.UTF8.GetString(unmasked, result.ReasonOffset, result.ReasonLength), note, w =>
         {
             w.WriteBoolean("masked", masked);
             w.WriteStringOrNull("maskingKey", key);

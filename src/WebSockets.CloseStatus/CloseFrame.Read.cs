@@ -6,12 +6,12 @@ namespace WebSockets.CloseStatus;
 
 public static partial class CloseFrame
 {
-    /// <summary>Reads a close frame received by <paramref name="role"/>, unmasking a client's payload into <paramref name="destination"/>.</summary>
+    /// <summary>Reads a close frame received by <paramref name="role"/>, copying its reason, unmasked, into <paramref name="destination"/>.</summary>
     /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
     /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
-    /// <param name="destination">The buffer a masked payload is unmasked into (<see cref="ClosePayload.MaxLength"/> bytes always suffice); unused for unmasked frames, whose reason is a slice of <paramref name="source"/>.</param>
-    /// <param name="result">When this method returns, what was found; see each member for when it is set.</param>
-    /// <returns><see cref="OperationStatus.Done"/> for a well-formed frame; <see cref="OperationStatus.NeedMoreData"/> when <paramref name="source"/> ends before the frame does (nothing is consumed); <see cref="OperationStatus.DestinationTooSmall"/> when the unmasked payload does not fit in <paramref name="destination"/>; <see cref="OperationStatus.InvalidData"/> for a malformed frame.</returns>
+    /// <param name="destination">The buffer that receives the UTF-8 reason, from its start (<see cref="ClosePayload.MaxReasonLength"/> bytes always suffice); the result gives its length, so it can be kept across an <see langword="await"/>.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is <paramref name="destination"/>'s first <see cref="CloseFrameReadResult.ReasonLength"/> bytes.</param>
+    /// <returns><see cref="OperationStatus.Done"/> for a well-formed frame; <see cref="OperationStatus.NeedMoreData"/> when <paramref name="source"/> ends before the frame does (nothing is consumed); <see cref="OperationStatus.DestinationTooSmall"/> when the reason does not fit in <paramref name="destination"/>; <see cref="OperationStatus.InvalidData"/> for a malformed frame.</returns>
     /// <remarks>Never throws for any <paramref name="source"/> and never allocates. Each check runs as soon as its bytes have arrived: the first byte, then the second (length, mask bit), then the payload by the rules of <see cref="ClosePayload.Read(ReadOnlySpan{byte}, out WebSocketCloseStatus, out ReadOnlySpan{byte})"/>.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
     public static OperationStatus Read(ReadOnlySpan<byte> source, WebSocketRole role, Span<byte> destination, out CloseFrameReadResult result) =>
@@ -21,8 +21,8 @@ public static partial class CloseFrame
     /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
     /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
     /// <param name="mode">Which status codes to accept.</param>
-    /// <param name="destination">The buffer a masked payload is unmasked into (<see cref="ClosePayload.MaxLength"/> bytes always suffice); unused for unmasked frames, whose reason is a slice of <paramref name="source"/>.</param>
-    /// <param name="result">When this method returns, what was found; see each member for when it is set.</param>
+    /// <param name="destination">The buffer that receives the UTF-8 reason, unmasked, from its start; <see cref="ClosePayload.MaxReasonLength"/> bytes always suffice.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is <paramref name="destination"/>'s first <see cref="CloseFrameReadResult.ReasonLength"/> bytes.</param>
     /// <returns>What <see cref="Read(ReadOnlySpan{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> returns.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="mode"/> is not a defined value.</exception>
     public static OperationStatus Read(ReadOnlySpan<byte> source, WebSocketRole role, ClosePayloadReadMode mode, Span<byte> destination, out CloseFrameReadResult result) =>
@@ -31,12 +31,12 @@ public static partial class CloseFrame
     /// <summary>Reads a close frame that may span several segments, such as a <c>PipeReader</c>'s buffer.</summary>
     /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
     /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
-    /// <param name="destination">The buffer the payload is copied into, unmasked, whichever the role; <see cref="ClosePayload.MaxLength"/> bytes always suffice.</param>
-    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is a slice of <paramref name="destination"/>.</param>
+    /// <param name="destination">The buffer that receives the UTF-8 reason, unmasked, from its start; <see cref="ClosePayload.MaxReasonLength"/> bytes always suffice.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is <paramref name="destination"/>'s first <see cref="CloseFrameReadResult.ReasonLength"/> bytes.</param>
     /// <returns>
     /// What <see cref="Read(ReadOnlySpan{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> returns for the same bytes,
     /// however they are split into segments, with the same <see cref="CloseFrameReadResult.BytesConsumed"/> and
-    /// <see cref="CloseFrameReadResult.BytesNeeded"/>; <see cref="OperationStatus.DestinationTooSmall"/> for any payload that does not fit in <paramref name="destination"/>.
+    /// <see cref="CloseFrameReadResult.BytesNeeded"/>.
     /// </returns>
     /// <remarks>Never throws for any <paramref name="source"/> and never allocates. After <see cref="OperationStatus.Done"/>, advance the reader by <see cref="CloseFrameReadResult.BytesConsumed"/>; after <see cref="OperationStatus.NeedMoreData"/>, by nothing.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
@@ -47,8 +47,8 @@ public static partial class CloseFrame
     /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
     /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
     /// <param name="mode">Which status codes to accept.</param>
-    /// <param name="destination">The buffer the payload is copied into, unmasked, whichever the role; <see cref="ClosePayload.MaxLength"/> bytes always suffice.</param>
-    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is a slice of <paramref name="destination"/>.</param>
+    /// <param name="destination">The buffer that receives the UTF-8 reason, unmasked, from its start; <see cref="ClosePayload.MaxReasonLength"/> bytes always suffice.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is <paramref name="destination"/>'s first <see cref="CloseFrameReadResult.ReasonLength"/> bytes.</param>
     /// <returns>What <see cref="Read(in ReadOnlySequence{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> returns.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="mode"/> is not a defined value.</exception>
     public static OperationStatus Read(scoped in ReadOnlySequence<byte> source, WebSocketRole role, ClosePayloadReadMode mode, Span<byte> destination, out CloseFrameReadResult result) =>
@@ -57,7 +57,7 @@ public static partial class CloseFrame
     /// <summary>Reads a close frame received by <paramref name="role"/>, unmasking a client's payload in place in <paramref name="source"/>.</summary>
     /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. A masked payload is overwritten with its unmasked form once the whole frame is there.</param>
     /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
-    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is a slice of <paramref name="source"/>.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is in <paramref name="source"/>, at <see cref="CloseFrameReadResult.ReasonOffset"/>.</param>
     /// <returns><see cref="OperationStatus.Done"/> for a well-formed frame; <see cref="OperationStatus.NeedMoreData"/> when <paramref name="source"/> ends before the frame does (nothing is consumed or changed); <see cref="OperationStatus.InvalidData"/> for a malformed frame.</returns>
     /// <remarks>Never throws for any <paramref name="source"/> and never allocates. Call it once per frame: a second call would mask the payload again.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
@@ -68,13 +68,13 @@ public static partial class CloseFrame
     /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. A masked payload is overwritten with its unmasked form once the whole frame is there.</param>
     /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
     /// <param name="mode">Which status codes to accept.</param>
-    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is a slice of <paramref name="source"/>.</param>
+    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is in <paramref name="source"/>, at <see cref="CloseFrameReadResult.ReasonOffset"/>.</param>
     /// <returns>What <see cref="ReadInPlace(Span{byte}, WebSocketRole, out CloseFrameReadResult)"/> returns.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="mode"/> is not a defined value.</exception>
     public static OperationStatus ReadInPlace(Span<byte> source, WebSocketRole role, ClosePayloadReadMode mode, out CloseFrameReadResult result) =>
         ReadInPlaceCore(source, role, IsLenient(mode), out result);
 
-    private static OperationStatus ReadSpan(ReadOnlySpan<byte> source, WebSocketRole role, bool lenient, Span<byte> destination, out CloseFrameReadResult result)
+    private static OperationStatus ReadSpan(scoped ReadOnlySpan<byte> source, WebSocketRole role, bool lenient, Span<byte> destination, out CloseFrameReadResult result)
     {
         OperationStatus header = ReadHeader(source, role, out int headerLength, out int payloadLength, out uint maskingKey, out result);
         if (header != OperationStatus.Done)
@@ -82,58 +82,38 @@ public static partial class CloseFrame
             return header;
         }
 
-        ReadOnlySpan<byte> payload = source.Slice(headerLength, payloadLength);
-        if (headerLength > HeaderLength)
+        // The header ruled out a 1-byte payload: there is a status exactly when there is a payload.
+        int reasonLength = Math.Max(payloadLength - StatusLength, 0);
+        if (destination.Length < reasonLength)
         {
-            if (destination.Length < payloadLength)
-            {
-                return DestinationTooSmall(payloadLength, out result);
-            }
-
-            Span<byte> unmasked = destination.Slice(0, payloadLength);
-            payload.CopyTo(unmasked);
-            Mask(unmasked, maskingKey);
-            payload = unmasked;
+            return DestinationTooSmall(reasonLength, out result);
         }
 
-        return ReadPayload(payload, lenient, headerLength + payloadLength, out result);
+        // The status and the reason are unmasked apart: the reason lands at the destination's start, the status needs no copy.
+        ReadOnlySpan<byte> payload = source.Slice(headerLength, payloadLength);
+        Span<byte> reason = destination.Slice(0, reasonLength);
+        payload.Slice(payloadLength - reasonLength).CopyTo(reason);
+        if (headerLength > HeaderLength)
+        {
+            Mask(reason, maskingKey, StatusLength);
+        }
+
+        int code = payloadLength == 0 ? -1 : BinaryPrimitives.ReadUInt16BigEndian(payload) ^ (int)(maskingKey >> 16);
+        return ReadPayload(code, reason, lenient, headerLength + payloadLength, reasonOffset: 0, out result);
     }
 
     private static OperationStatus ReadSequence(scoped in ReadOnlySequence<byte> source, WebSocketRole role, bool lenient, Span<byte> destination, out CloseFrameReadResult result)
     {
-        // A frame is at most MaxLength bytes: a multi-segment source is gathered on the stack, and only that far.
-        Span<byte> gathered = stackalloc byte[MaxLength];
-        scoped ReadOnlySpan<byte> frame;
         if (source.IsSingleSegment)
         {
-            frame = source.First.Span;
-        }
-        else
-        {
-            int length = (int)Math.Min(source.Length, MaxLength);
-            source.Slice(0, length).CopyTo(gathered);
-            frame = gathered.Slice(0, length);
+            return ReadSpan(source.First.Span, role, lenient, destination, out result);
         }
 
-        OperationStatus header = ReadHeader(frame, role, out int headerLength, out int payloadLength, out uint maskingKey, out result);
-        if (header != OperationStatus.Done)
-        {
-            return header;
-        }
-
-        if (destination.Length < payloadLength)
-        {
-            return DestinationTooSmall(payloadLength, out result);
-        }
-
-        Span<byte> payload = destination.Slice(0, payloadLength);
-        frame.Slice(headerLength, payloadLength).CopyTo(payload);
-        if (headerLength > HeaderLength)
-        {
-            Mask(payload, maskingKey);
-        }
-
-        return ReadPayload(payload, lenient, headerLength + payloadLength, out result);
+        // A frame is at most MaxLength bytes: a multi-segment source is gathered on the stack, and only that far.
+        Span<byte> gathered = stackalloc byte[MaxLength];
+        int length = (int)Math.Min(source.Length, MaxLength);
+        source.Slice(0, length).CopyTo(gathered);
+        return ReadSpan(gathered.Slice(0, length), role, lenient, destination, out result);
     }
 
     private static OperationStatus ReadInPlaceCore(Span<byte> source, WebSocketRole role, bool lenient, out CloseFrameReadResult result)
@@ -150,7 +130,8 @@ public static partial class CloseFrame
             Mask(payload, maskingKey);
         }
 
-        return ReadPayload(payload, lenient, headerLength + payloadLength, out result);
+        int code = payloadLength == 0 ? -1 : BinaryPrimitives.ReadUInt16BigEndian(payload);
+        return ReadPayload(code, payload.Slice(Math.Min(payloadLength, StatusLength)), lenient, headerLength + payloadLength, headerLength + StatusLength, out result);
     }
 
     private static OperationStatus ReadHeader(scoped ReadOnlySpan<byte> source, WebSocketRole role, out int headerLength, out int payloadLength, out uint maskingKey, out CloseFrameReadResult result)
@@ -214,37 +195,42 @@ public static partial class CloseFrame
         return OperationStatus.Done;
     }
 
-    private static OperationStatus ReadPayload(ReadOnlySpan<byte> payload, bool lenient, int frameLength, out CloseFrameReadResult result)
+    /// <summary>The payload's checks after its length (§5.5.1, §7.4, §8.1): <paramref name="code"/> is -1 for an empty payload, reported as 1005 (§7.1.5).</summary>
+    private static OperationStatus ReadPayload(int code, ReadOnlySpan<byte> reason, bool lenient, int frameLength, int reasonOffset, out CloseFrameReadResult result)
     {
-        ClosePayloadError error = ClosePayload.ReadCore(payload, lenient, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason);
-        switch (error)
+        if (code < 0)
+        {
+            result = new CloseFrameReadResult(CloseFrameError.None, frameLength, 0, 0, WebSocketCloseStatus.Empty, 0, 0);
+            return OperationStatus.Done;
+        }
+
+        switch (ClosePayload.CheckStatusAndReason((WebSocketCloseStatus)code, reason, lenient))
         {
             case ClosePayloadError.None:
-                result = new CloseFrameReadResult(CloseFrameError.None, frameLength, 0, 0, status, utf8Reason);
+                result = new CloseFrameReadResult(CloseFrameError.None, frameLength, 0, 0, (WebSocketCloseStatus)code, reasonOffset, reason.Length);
                 return OperationStatus.Done;
             case ClosePayloadError.InvalidStatus:
                 return Invalid(CloseFrameError.InvalidStatus, out result);
             default:
-                // The header already ruled out a 1-byte payload (TooShort) and a 7-bit length is never over 125 (TooLong).
                 return Invalid(CloseFrameError.InvalidUtf8, out result);
         }
     }
 
     private static OperationStatus NeedMore(int bytesNeeded, out CloseFrameReadResult result)
     {
-        result = new CloseFrameReadResult(CloseFrameError.None, 0, bytesNeeded, 0, default, default);
+        result = new CloseFrameReadResult(CloseFrameError.None, 0, bytesNeeded, 0, default, 0, 0);
         return OperationStatus.NeedMoreData;
     }
 
-    private static OperationStatus DestinationTooSmall(int payloadLength, out CloseFrameReadResult result)
+    private static OperationStatus DestinationTooSmall(int reasonLength, out CloseFrameReadResult result)
     {
-        result = new CloseFrameReadResult(CloseFrameError.None, 0, 0, payloadLength, default, default);
+        result = new CloseFrameReadResult(CloseFrameError.None, 0, 0, reasonLength, default, 0, 0);
         return OperationStatus.DestinationTooSmall;
     }
 
     private static OperationStatus Invalid(CloseFrameError error, out CloseFrameReadResult result)
     {
-        result = new CloseFrameReadResult(error, 0, 0, 0, default, default);
+        result = new CloseFrameReadResult(error, 0, 0, 0, default, 0, 0);
         return OperationStatus.InvalidData;
     }
 }

@@ -15,6 +15,7 @@ public static partial class CloseFrame
 
     private const int HeaderLength = 2;
     private const int MaskingKeyLength = 4;
+    private const int StatusLength = 2;
     private const byte FinAndClose = 0x88;   // FIN | opcode 0x8
     private const byte MaskBit = 0x80;
 

@@ -9,7 +9,13 @@ public sealed partial class CloseHandshake
     /// <summary>Writes the close frame that is due: the reply to the peer's close, echoing its status (RFC 6455 §5.5.1), or, after a failure, a close with <see cref="FailureStatus"/> (§7.1.7).</summary>
     /// <param name="destination">The buffer that receives the frame, masked with a fresh random key for a client; <see cref="CloseFrame.MaxLength"/> bytes always suffice.</param>
     /// <returns>The number of bytes written to <paramref name="destination"/>: send them, then do what <see cref="Action"/> says.</returns>
-    /// <remarks>A peer's close without a status (<see cref="WebSocketCloseStatus.Empty"/>) is answered with an empty payload. The reply carries no reason; to give one, or another status, call an overload that takes a status.</remarks>
+    /// <remarks>
+    /// A peer's close without a status (<see cref="WebSocketCloseStatus.Empty"/>) is answered with an empty payload, and so is a code that only
+    /// <see cref="ClosePayloadReadMode.Lenient"/> accepts (1004, 1016–2999): §5.5.1 makes echoing the code customary, not required, and such a code
+    /// is reserved for a future revision or extension (§7.4.1, §7.4.2) that this endpoint does not implement, so it does not send it as its own;
+    /// 1000 would claim a normal closure the peer did not report. The reply carries no reason; to give one, or another status, call an overload
+    /// that takes a status.
+    /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too small for the frame.</exception>
     /// <exception cref="InvalidOperationException">No close frame is due: <see cref="Action"/> is not <see cref="CloseHandshakeAction.SendClose"/>.</exception>
     public int WriteClose(Span<byte> destination)
@@ -20,7 +26,8 @@ public sealed partial class CloseHandshake
             ThrowHelper.ThrowHandshakeMisuse(nameof(WriteClose), "no close frame is due, so there is no status to write; pass one to start the closing handshake");
         }
 
-        return WriteClose(destination, Has(Flags.Failed) ? _failureStatus : _receivedStatus);
+        // A code accepted only leniently is not sent back: the echo is then a close without a status.
+        return WriteClose(destination, Has(Flags.Failed) ? _failureStatus : _receivedStatus.IsValidOnWire() ? _receivedStatus : WebSocketCloseStatus.Empty);
     }
 
     /// <summary>Writes this endpoint's close frame with <paramref name="status"/> and no reason: it starts the closing handshake (§7.1.2), or replies to the peer's close, or closes a failed connection, with the stack's choice of status.</summary>

@@ -12,9 +12,11 @@ namespace WebSockets.CloseStatus;
 /// </summary>
 /// <remarks>
 /// One instance per connection, used by one thread at a time. Events allocate nothing; the instance holds the peer's
-/// reason in a buffer of its own, and <see cref="Reset"/> readies it for another connection. Bytes from the peer never
-/// throw: a malformed close fails the connection (§7.1.7). Calls the stack must not make in the current state throw
-/// <see cref="InvalidOperationException"/> and change nothing.
+/// reason in a buffer of its own, and <see cref="Reset"/> readies it for another connection. Input from the peer never
+/// throws, in any state: a malformed close fails the connection (§7.1.7), and once the peer's close has arrived, the
+/// connection has failed or the transport has closed, what the peer still sends is discarded. Only the stack's own
+/// mistakes (a second close of its own, a write after the transport closed, a timeout before it sent a close) throw
+/// <see cref="InvalidOperationException"/>, and change nothing.
 /// </remarks>
 public sealed partial class CloseHandshake
 {
@@ -30,19 +32,29 @@ public sealed partial class CloseHandshake
 
     /// <summary>Initializes the closing handshake of a connection that is open.</summary>
     /// <param name="role">This endpoint's role: a client masks the close frames it writes and waits for the server to close TCP.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
-    public CloseHandshake(WebSocketRole role)
+    /// <param name="readMode">Which status codes the peer's close may carry; chosen once for the connection.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="readMode"/> is not a defined value.</exception>
+    public CloseHandshake(WebSocketRole role, ClosePayloadReadMode readMode = ClosePayloadReadMode.Strict)
     {
         if (role is not (WebSocketRole.Server or WebSocketRole.Client))
         {
             ThrowHelper.ThrowUndefinedEnum(role, nameof(role));
         }
 
+        if (readMode is not (ClosePayloadReadMode.Strict or ClosePayloadReadMode.Lenient))
+        {
+            ThrowHelper.ThrowUndefinedEnum(readMode, nameof(readMode));
+        }
+
         Role = role;
+        ReadMode = readMode;
     }
 
     /// <summary>Gets this endpoint's role.</summary>
     public WebSocketRole Role { get; }
+
+    /// <summary>Gets which status codes the peer's close may carry; <see cref="ClosePayloadReadMode.Lenient"/> also accepts codes no registration defines yet, which the echo does not repeat (see <see cref="WriteClose(Span{byte})"/>).</summary>
+    public ClosePayloadReadMode ReadMode { get; }
 
     /// <summary>Gets the state of the handshake.</summary>
     public CloseHandshakeState State =>
@@ -99,8 +111,13 @@ public sealed partial class CloseHandshake
     /// <summary>Gets the WebSocket connection close reason (§7.1.6) as UTF-8: the peer's reason, empty if it had none or no close frame arrived.</summary>
     public ReadOnlySpan<byte> Utf8CloseReason => new(_reason, 0, ReasonLength);
 
-    /// <summary>Gets whether the connection closed cleanly (§7.1.4): the transport closed after close frames went both ways.</summary>
-    public bool WasClean => (_flags & (Flags.Closed | Flags.Sent | Flags.Received)) == (Flags.Closed | Flags.Sent | Flags.Received);
+    /// <summary>Gets whether the connection closed cleanly (§7.1.4): the transport closed after close frames went both ways, and the connection was not failed.</summary>
+    /// <remarks>
+    /// A connection failed by <see cref="Fail"/> or by a malformed close is not clean even when close frames went both ways: failing
+    /// it (§7.1.7) closes the transport without completing the handshake, and browsers report <c>CloseEvent.wasClean</c> as
+    /// <see langword="false"/> for a failed connection.
+    /// </remarks>
+    public bool WasClean => (_flags & (Flags.Closed | Flags.Sent | Flags.Received | Flags.Failed)) == (Flags.Closed | Flags.Sent | Flags.Received);
 
     /// <summary>Gets which endpoint started closing the connection; <see cref="CloseInitiator.None"/> until one did.</summary>
     public CloseInitiator Initiator => (CloseInitiator)((int)(_flags & Flags.Initiator) >> InitiatorShift);
@@ -122,10 +139,11 @@ public sealed partial class CloseHandshake
     /// <param name="status">The status to close with; must be valid on the wire.</param>
     /// <remarks>
     /// A close frame with <paramref name="status"/> is then due unless one was sent already (<see cref="CloseHandshakeAction.SendClose"/>);
-    /// after it, the stack closes the transport without waiting (<see cref="CloseHandshakeAction.CloseTransport"/>). A second call changes nothing.
+    /// after it, the stack closes the transport without waiting (<see cref="CloseHandshakeAction.CloseTransport"/>). The connection is then
+    /// not clean (<see cref="WasClean"/>). A second call, or a call after the transport closed (the peer may close it while the stack
+    /// judges its last data), changes nothing.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
-    /// <exception cref="InvalidOperationException">The transport is closed.</exception>
     public void Fail(WebSocketCloseStatus status)
     {
         if (!status.IsValidOnWire())
@@ -133,8 +151,7 @@ public sealed partial class CloseHandshake
             ThrowHelper.ThrowUnsendableStatus(status, nameof(status));
         }
 
-        ThrowIfClosed(nameof(Fail));
-        if (Has(Flags.Failed))
+        if (Has(Flags.Failed | Flags.Closed))
         {
             return;
         }
@@ -147,16 +164,18 @@ public sealed partial class CloseHandshake
     public void ReportTransportClosed() => _flags |= Flags.Closed;
 
     /// <summary>Reports that the stack's timer ran out while it awaited the peer's close frame or, as a client, the server's closing of TCP.</summary>
-    /// <remarks>The stack then closes the transport itself (<see cref="CloseHandshakeAction.CloseTransport"/>, RFC 6455 §7.1.1).</remarks>
-    /// <exception cref="InvalidOperationException"><see cref="Action"/> is neither <see cref="CloseHandshakeAction.AwaitClose"/> nor <see cref="CloseHandshakeAction.AwaitTransportClose"/>.</exception>
+    /// <remarks>
+    /// The stack then closes the transport itself (<see cref="CloseHandshakeAction.CloseTransport"/>, RFC 6455 §7.1.1). A timer that fires
+    /// after what it awaited has happened (the peer's close, the transport's close, a failure) changes nothing.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">This endpoint has not sent its close frame, so nothing was ever awaited.</exception>
     public void ReportTimeout()
     {
-        CloseHandshakeAction action = Action;
-        if (action is not (CloseHandshakeAction.AwaitClose or CloseHandshakeAction.AwaitTransportClose))
+        if (!Has(Flags.Sent))
         {
             ThrowHelper.ThrowHandshakeMisuse(
                 nameof(ReportTimeout),
-                "nothing is awaited: the action is " + action.ToString() + ", and a timeout is only reported while it is AwaitClose or AwaitTransportClose");
+                "this endpoint has not sent its close frame, and a timeout is only awaited after it (the action is " + Action.ToString() + ")");
         }
 
         _flags |= Flags.TimedOut;

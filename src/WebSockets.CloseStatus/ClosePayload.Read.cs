@@ -94,21 +94,29 @@ public static partial class ClosePayload
         }
 
         var code = (WebSocketCloseStatus)BinaryPrimitives.ReadUInt16BigEndian(source);
+        ReadOnlySpan<byte> reason = source.Slice(StatusLength);
+        ClosePayloadError error = CheckStatusAndReason(code, reason, lenient);
+        if (error != ClosePayloadError.None)
+        {
+            return error;
+        }
+
+        status = code;
+        utf8Reason = reason;
+        return ClosePayloadError.None;
+    }
+
+    /// <summary>The checks after the length, in their order: the status, then the reason's UTF-8; shared with the frame readers, which unmask the two apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ClosePayloadError CheckStatusAndReason(WebSocketCloseStatus code, ReadOnlySpan<byte> reason, bool lenient)
+    {
         if (!(code.IsValidOnWire() || (lenient && IsLenientlyAccepted(code))))
         {
             return ClosePayloadError.InvalidStatus;
         }
 
         // Most closes carry a code alone: an empty reason needs no validator call.
-        ReadOnlySpan<byte> reason = source.Slice(StatusLength);
-        if (!reason.IsEmpty && !Utf8Validation.IsValid(reason))
-        {
-            return ClosePayloadError.InvalidUtf8;
-        }
-
-        status = code;
-        utf8Reason = reason;
-        return ClosePayloadError.None;
+        return reason.IsEmpty || Utf8Validation.IsValid(reason) ? ClosePayloadError.None : ClosePayloadError.InvalidUtf8;
     }
 
     private static ClosePayloadError ReadSequence(in ReadOnlySequence<byte> source, bool lenient, out WebSocketCloseStatus status, out ReadOnlySequence<byte> utf8Reason)

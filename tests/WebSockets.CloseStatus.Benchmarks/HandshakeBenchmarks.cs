@@ -49,7 +49,7 @@ public class HandshakeBenchmarks
     {
         CloseFrame.Read(_clientFrame, WebSocketRole.Server, _unmasked, out CloseFrameReadResult frame);
         CloseFrame.TryWrite(_reply, WebSocketRole.Server, frame.Status, ReadOnlySpan<byte>.Empty, out int written);
-        return (int)frame.Status + frame.Utf8Reason.Length + written;
+        return (int)frame.Status + frame.ReasonLength + written;
     }
 
     /// <summary>CloseHandshake: the close, the echo it asks for, the transport closed, and the connection's result (§7.1.4–7.1.6).</summary>

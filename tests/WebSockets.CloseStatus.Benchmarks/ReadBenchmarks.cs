@@ -82,8 +82,8 @@ public class ReadBenchmarks
     [Benchmark]
     public int OursFrameUnmasked()
     {
-        CloseFrame.Read(_serverFrame, WebSocketRole.Client, default, out CloseFrameReadResult result);
-        return (int)result.Status + result.Utf8Reason.Length + result.BytesConsumed;
+        CloseFrame.Read(_serverFrame, WebSocketRole.Client, _unmasked, out CloseFrameReadResult result);
+        return (int)result.Status + result.ReasonLength + result.BytesConsumed;
     }
 
     /// <summary>CloseFrame.Read on the masked client frame (unmasking into a buffer included).</summary>
@@ -91,7 +91,7 @@ public class ReadBenchmarks
     public int OursFrameMasked()
     {
         CloseFrame.Read(_clientFrame, WebSocketRole.Server, _unmasked, out CloseFrameReadResult result);
-        return (int)result.Status + result.Utf8Reason.Length + result.BytesConsumed;
+        return (int)result.Status + result.ReasonLength + result.BytesConsumed;
     }
 
     /// <summary>.NET's ManagedWebSocket receiving the masked frame via WebSocket.CreateFromStream: the only parser .NET offers; includes frame handling and the socket's creation.</summary>

@@ -11,11 +11,16 @@ public static partial class FuzzTargets
     // is the write target's; this one is about the states.
     private static readonly string[] s_scalars = ["a", "é", "Ж", "世", "😀", " "];
 
+    // Codes a stack may fail with (§7.4.1, §7.4.2, the IANA registry), and codes it must not send, which Fail refuses.
+    private static readonly int[] s_failureCodes = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999, 1004, 1005, 1006, 1015, 999, 1016, 2999, 5000, 0, 65535];
+
     /// <summary>
-    /// The closing handshake: the input is a role and a script of events (writes, close frames or payloads of any bytes,
-    /// failures, timeouts, transport closes, resets). After every event CloseHandshake must agree with HandshakeModel on
-    /// every property; it throws only the documented exceptions, exactly when the model says the call is a mistake; peer
-    /// bytes never throw; and every frame it writes carries the code the model expects, masked exactly when it is a client.
+    /// The closing handshake: the input is a role, a read mode and a script of events (writes, close frames or payloads of any
+    /// bytes, delivered whole, in segments or piece by piece as a stream reader hands them over, failures, timeouts, transport
+    /// closes, resets). After every event CloseHandshake must agree with HandshakeModel on every property; it throws only the
+    /// documented exceptions, exactly when the model says the call is the stack's mistake; peer bytes never throw, and once
+    /// the peer's close arrived, the connection failed or the transport closed they are discarded whole; and every frame it
+    /// writes carries the code the model expects, masked exactly when it is a client.
     /// </summary>
     public static void Handshake(byte[] data)
     {
@@ -25,8 +30,9 @@ public static partial class FuzzTargets
         }
 
         WebSocketRole role = (data[0] & 1) == 0 ? WebSocketRole.Server : WebSocketRole.Client;
-        var handshake = new CloseHandshake(role);
-        var model = new HandshakeModel(role);
+        bool lenient = (data[0] & 2) != 0;
+        var handshake = new CloseHandshake(role, lenient ? ClosePayloadReadMode.Lenient : ClosePayloadReadMode.Strict);
+        var model = new HandshakeModel(role, lenient);
         byte[] destination = new byte[CloseFrame.MaxLength];
         int at = 1;
         while (at < data.Length)
@@ -52,18 +58,34 @@ public static partial class FuzzTargets
                 }
 
                 case 2 or 3:
-                    Receive(handshake, model, data, ref at, frame: op % 8 == 2, sequence: (op & 8) != 0);
+                {
+                    int length = at < data.Length ? data[at++] : 0;
+                    byte[] bytes = data.AsSpan(at, Math.Min(length, data.Length - at)).ToArray();
+                    at += bytes.Length;
+                    if (op % 8 == 2 && (op & 16) != 0)
+                    {
+                        ReceiveInPieces(handshake, model, bytes, data, ref at, sequence: (op & 8) != 0);
+                    }
+                    else
+                    {
+                        Receive(handshake, model, bytes, frame: op % 8 == 2, sequence: (op & 8) != 0);
+                    }
+
                     break;
+                }
 
                 case 4:
                 {
-                    int code = Take16(data, ref at);
+                    // One byte picks the code, so that a failure with a code that may be sent is a likely mutation.
+                    int code = s_failureCodes[(at < data.Length ? data[at++] : 0) % s_failureCodes.Length];
                     if (!HandshakeModel.Sendable(code))
                     {
                         Expect<ArgumentOutOfRangeException>(false, () => handshake.Fail((WebSocketCloseStatus)code), out _);
                     }
-                    else if (Expect<InvalidOperationException>(!model.Closed, () => handshake.Fail((WebSocketCloseStatus)code), out _))
+                    else
                     {
+                        // Never a mistake with a code that may be sent: after a failure or the transport's close it changes nothing.
+                        Expect<InvalidOperationException>(true, () => handshake.Fail((WebSocketCloseStatus)code), out _);
                         model.Fail(code, CloseFrameError.None);
                     }
 
@@ -76,7 +98,7 @@ public static partial class FuzzTargets
                     break;
 
                 case 6:
-                    if (Expect<InvalidOperationException>(model.Action is CloseHandshakeAction.AwaitClose or CloseHandshakeAction.AwaitTransportClose, handshake.ReportTimeout, out _))
+                    if (Expect<InvalidOperationException>(model.CanTimeOut, handshake.ReportTimeout, out _))
                     {
                         model.Timeout();
                     }
@@ -85,7 +107,7 @@ public static partial class FuzzTargets
 
                 default:
                     handshake.Reset();
-                    model = new HandshakeModel(role);
+                    model = new HandshakeModel(role, lenient);
                     break;
             }
 
@@ -127,26 +149,40 @@ public static partial class FuzzTargets
         }
     }
 
-    private static void Receive(CloseHandshake handshake, HandshakeModel model, byte[] data, ref int at, bool frame, bool sequence)
+    /// <summary>
+    /// Peer bytes as a stream reader hands them over: pieces of any size (from the script) are appended to a buffer, which is
+    /// handed over after each piece, and advanced by what the handshake consumed, as a <c>PipeReader</c> loop does.
+    /// </summary>
+    private static void ReceiveInPieces(CloseHandshake handshake, HandshakeModel model, byte[] bytes, byte[] data, ref int at, bool sequence)
     {
-        int length = at < data.Length ? data[at++] : 0;
-        byte[] bytes = data.AsSpan(at, Math.Min(length, data.Length - at)).ToArray();
-        at += bytes.Length;
-        bool allowed = model.CanReceive;
+        int start = 0;
+        int end = 0;
+        do
+        {
+            end = Math.Min(bytes.Length, end + (at < data.Length ? data[at++] % 9 : bytes.Length));
+            start += Receive(handshake, model, bytes[start..end], frame: true, sequence);
+        }
+        while (end < bytes.Length);
+    }
 
+    /// <summary>One delivery of peer bytes; returns the bytes consumed.</summary>
+    private static int Receive(CloseHandshake handshake, HandshakeModel model, byte[] bytes, bool frame, bool sequence)
+    {
         // What the peer's bytes are, by the readers the frame and payload targets check.
+        ClosePayloadReadMode mode = model.Lenient ? ClosePayloadReadMode.Lenient : ClosePayloadReadMode.Strict;
         OperationStatus expected;
         CloseFrameError error;
         WebSocketCloseStatus status;
         byte[] reason;
         if (frame)
         {
-            expected = CloseFrame.Read(bytes, model.Role, new byte[ClosePayload.MaxLength], out CloseFrameReadResult result);
-            (error, status, reason) = (result.Error, result.Status, result.Utf8Reason.ToArray());
+            byte[] unmasked = new byte[ClosePayload.MaxLength];
+            expected = CloseFrame.Read(bytes, model.Role, mode, unmasked, out CloseFrameReadResult result);
+            (error, status, reason) = (result.Error, result.Status, unmasked.AsSpan(result.ReasonOffset, result.ReasonLength).ToArray());
         }
         else
         {
-            ClosePayloadError payloadError = ClosePayload.Read(bytes, out status, out ReadOnlySpan<byte> utf8Reason);
+            ClosePayloadError payloadError = ClosePayload.Read(bytes, mode, out status, out ReadOnlySpan<byte> utf8Reason);
             expected = payloadError == ClosePayloadError.None ? OperationStatus.Done : OperationStatus.InvalidData;
             error = payloadError switch
             {
@@ -165,16 +201,11 @@ public static partial class FuzzTargets
             : sequence ? () => handshake.ReceiveCloseFrame(Split(bytes), out consumed)
             : () => handshake.ReceiveCloseFrame(bytes, out consumed);
 
-        if (!allowed)
+        if (model.CanReceive && expected == OperationStatus.InvalidData && error == CloseFrameError.NotCloseFrame)
         {
-            Expect<InvalidOperationException>(false, () => receive(), out _);
-            return;
-        }
-
-        if (expected == OperationStatus.InvalidData && error == CloseFrameError.NotCloseFrame)
-        {
+            // The stack's own mistake: it hands over a frame of another opcode while the peer is read.
             Expect<ArgumentException>(false, () => receive(), out _);
-            return;
+            return 0;
         }
 
         try
@@ -184,6 +215,13 @@ public static partial class FuzzTargets
         catch (Exception e)
         {
             throw new FuzzFailureException($"peer bytes {Convert.ToHexString(bytes)} threw {e.GetType().Name}: {e.Message}");
+        }
+
+        if (!model.CanReceive)
+        {
+            // §5.5.1, §7.1.7: nothing more is read from the peer; its bytes are discarded whole.
+            Check(actual == OperationStatus.Done && consumed == (frame ? bytes.Length : 0), $"discarded bytes {Convert.ToHexString(bytes)}: {actual}, {consumed} consumed");
+            return consumed;
         }
 
         Check(actual == expected, $"the handshake said {actual} for {Convert.ToHexString(bytes)}, the reader {expected}");
@@ -198,6 +236,8 @@ public static partial class FuzzTargets
             // §7.1.7: a malformed close fails the connection with 1002, or 1007 for a reason that is not UTF-8.
             model.Fail(error == CloseFrameError.InvalidUtf8 ? 1007 : 1002, error);
         }
+
+        return consumed;
     }
 
     /// <summary>Bytes after a whole frame, which a frame read ignores (§5.2: the length is in the second byte).</summary>

@@ -71,14 +71,28 @@ public static partial class FuzzTargets
         {
             byte[] destination = new byte[ClosePayload.MaxLength];
             OperationStatus full = CloseFrame.Read(data, role, destination, out CloseFrameReadResult result);
-            Snapshot expected = new(full, result);
+            Snapshot expected = new(full, result, destination);
+            Check(full != OperationStatus.Done || result.ReasonOffset == 0, $"{role}: Read's reason starts at {result.ReasonOffset}, not at the destination's start");
 
+            // The reason in place follows the header and the status; its bytes are the same as those Read copied out.
             byte[] inPlace = (byte[])data.Clone();
             OperationStatus inPlaceStatus = CloseFrame.ReadInPlace(inPlace, role, out CloseFrameReadResult inPlaceResult);
-            Check(new Snapshot(inPlaceStatus, inPlaceResult) == expected, $"{role}: ReadInPlace {new Snapshot(inPlaceStatus, inPlaceResult)}, Read {expected}");
+            Check(new Snapshot(inPlaceStatus, inPlaceResult, inPlace) == expected, $"{role}: ReadInPlace {new Snapshot(inPlaceStatus, inPlaceResult, inPlace)}, Read {expected}");
+            Check(inPlaceStatus != OperationStatus.Done || inPlaceResult.ReasonLength == 0 || inPlaceResult.ReasonOffset == inPlaceResult.BytesConsumed - inPlaceResult.ReasonLength,
+                $"{role}: ReadInPlace's reason at {inPlaceResult.ReasonOffset} does not end the {inPlaceResult.BytesConsumed}-byte frame");
 
-            OperationStatus sequenceStatus = CloseFrame.Read(Split(data), role, new byte[ClosePayload.MaxLength], out CloseFrameReadResult sequenceResult);
-            Check(new Snapshot(sequenceStatus, sequenceResult) == expected, $"{role}: sequence read {new Snapshot(sequenceStatus, sequenceResult)}, span read {expected}");
+            // A destination of exactly the reason's length suffices, one byte less does not, and no byte past the reason is written.
+            byte[] sequenceDestination = new byte[ClosePayload.MaxLength + 1];
+            sequenceDestination.AsSpan().Fill(0xA5);
+            OperationStatus sequenceStatus = CloseFrame.Read(Split(data), role, sequenceDestination, out CloseFrameReadResult sequenceResult);
+            Check(new Snapshot(sequenceStatus, sequenceResult, sequenceDestination) == expected, $"{role}: sequence read {new Snapshot(sequenceStatus, sequenceResult, sequenceDestination)}, span read {expected}");
+            if (full == OperationStatus.Done)
+            {
+                Check(sequenceDestination.AsSpan(result.ReasonLength).IndexOfAnyExcept((byte)0xA5) < 0, $"{role}: the read wrote past the {result.ReasonLength}-byte reason");
+                Check(CloseFrame.Read(data, role, new byte[result.ReasonLength], out _) == OperationStatus.Done, $"{role}: a destination of the reason's length");
+                Check(result.ReasonLength == 0 || (CloseFrame.Read(data, role, new byte[result.ReasonLength - 1], out CloseFrameReadResult small) == OperationStatus.DestinationTooSmall
+                    && small.DestinationLengthNeeded == result.ReasonLength), $"{role}: a destination one byte short of the {result.ReasonLength}-byte reason");
+            }
 
             int end = full == OperationStatus.Done ? result.BytesConsumed : data.Length;
             for (int length = 0; length < end; length++)
@@ -236,8 +250,8 @@ public static partial class FuzzTargets
 
     private readonly record struct Snapshot(OperationStatus Status, CloseFrameError Error, int Consumed, int Needed, int DestinationNeeded, WebSocketCloseStatus Code, string Reason)
     {
-        public Snapshot(OperationStatus status, CloseFrameReadResult result)
-            : this(status, result.Error, result.BytesConsumed, result.BytesNeeded, result.DestinationLengthNeeded, result.Status, Convert.ToHexString(result.Utf8Reason))
+        public Snapshot(OperationStatus status, CloseFrameReadResult result, byte[] buffer)
+            : this(status, result.Error, result.BytesConsumed, result.BytesNeeded, result.DestinationLengthNeeded, result.Status, Convert.ToHexString(buffer.AsSpan(result.ReasonOffset, result.ReasonLength)))
         {
         }
     }

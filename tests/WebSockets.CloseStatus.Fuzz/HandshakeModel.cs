@@ -7,9 +7,12 @@ namespace WebSockets.CloseStatus.Fuzz;
 /// The closing handshake of RFC 6455 §7.1, written from the RFC apart from the library: which calls are allowed in which
 /// state, and what a connection reports. The handshake target checks CloseHandshake against it after every event.
 /// </summary>
-public sealed class HandshakeModel(WebSocketRole role)
+public sealed class HandshakeModel(WebSocketRole role, bool lenient)
 {
     public WebSocketRole Role { get; } = role;
+
+    /// <summary>Whether the peer's close may carry codes no registration defines yet (1004, 1016–2999).</summary>
+    public bool Lenient { get; } = lenient;
 
     public bool Sent { get; private set; }
 
@@ -52,10 +55,14 @@ public sealed class HandshakeModel(WebSocketRole role)
 
     public int? CloseCode => Received ? ReceivedCode : Closed ? 1006 : null;
 
-    public bool WasClean => Closed && Sent && Received;
+    /// <summary>§7.1.4: the transport closed after close frames went both ways; §7.1.7: a failed connection is never clean.</summary>
+    public bool WasClean => Closed && Sent && Received && !Failed;
 
-    /// <summary>The code the close that is due carries: the failure's, else the echo of the peer's.</summary>
-    public int DueCode => Failed ? FailureCode : ReceivedCode;
+    /// <summary>The code the close that is due carries: the failure's, else the echo of the peer's, unless only a lenient read accepted it (1005: no status).</summary>
+    public int DueCode => Failed ? FailureCode : Sendable(ReceivedCode) ? ReceivedCode : 1005;
+
+    /// <summary>A timeout is awaited only after this endpoint's close (§7.1.1); before it, reporting one is the stack's mistake.</summary>
+    public bool CanTimeOut => Sent;
 
     public void Send(int code)
     {
@@ -72,9 +79,10 @@ public sealed class HandshakeModel(WebSocketRole role)
         Start(CloseInitiator.Remote);
     }
 
+    /// <summary>Fails the connection (§7.1.7); once it has failed or the transport has closed, the result is final.</summary>
     public void Fail(int code, CloseFrameError peerError)
     {
-        if (Failed)
+        if (Failed || Closed)
         {
             return;
         }

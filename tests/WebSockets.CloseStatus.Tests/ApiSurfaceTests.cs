@@ -74,14 +74,14 @@ public class ApiSurfaceTests
 
         CloseFrame.Read(frame.AsSpan(0, written), receiver, unmasked, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
         result.Status.Should().Be(WebSocketCloseStatus.MessageTooBig);
-        Encoding.UTF8.GetString(result.Utf8Reason).Should().Be(new string('ж', 60) + "…");
+        Encoding.UTF8.GetString(result.ReasonIn(unmasked)).Should().Be(new string('ж', 60) + "…");
         dropped.Should().Be(200 - 120);
 
         var writer = new ArrayBufferWriter<byte>();
         int length = CloseFrame.Write(writer, sender, WebSocketCloseStatus.MessageTooBig, longReason, CloseReasonTruncation.Truncate);
         CloseFrame.Read(writer.WrittenSpan, receiver, unmasked, out result).Should().Be(OperationStatus.Done);
         result.BytesConsumed.Should().Be(length);
-        Encoding.UTF8.GetString(result.Utf8Reason).Should().Be(new string('ж', 61));
+        Encoding.UTF8.GetString(result.ReasonIn(unmasked)).Should().Be(new string('ж', 61));
     }
 
     [Fact]
@@ -174,13 +174,13 @@ public class ApiSurfaceTests
     {
         byte[] unmaskedFrame = [0x88, 0x05, 0x03, 0xE8, (byte)'b', (byte)'y', (byte)'e'];
 
-        CloseFrame.Read(Segments.Split(unmaskedFrame, 3), WebSocketRole.Client, new byte[4], out CloseFrameReadResult small).Should().Be(OperationStatus.DestinationTooSmall);
-        small.DestinationLengthNeeded.Should().Be(5);
+        CloseFrame.Read(Segments.Split(unmaskedFrame, 3), WebSocketRole.Client, new byte[2], out CloseFrameReadResult small).Should().Be(OperationStatus.DestinationTooSmall);
+        small.DestinationLengthNeeded.Should().Be(3, "the destination receives the reason, without the status");
 
         byte[] destination = new byte[ClosePayload.MaxLength];
         CloseFrame.Read(new ReadOnlySequence<byte>(unmaskedFrame), WebSocketRole.Client, destination, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
-        result.Utf8Reason.ToArray().Should().Equal("bye"u8.ToArray());
-        destination[..5].Should().Equal(0x03, 0xE8, (byte)'b', (byte)'y', (byte)'e');
+        (result.ReasonOffset, result.ReasonLength).Should().Be((0, 3));
+        destination[..4].Should().Equal((byte)'b', (byte)'y', (byte)'e', 0);
     }
 
     [Fact]
@@ -205,22 +205,30 @@ public class ApiSurfaceTests
     }
 
     [Fact]
-    public void Read_UnmaskedFrame_NeedsNoDestination_FromASpan()
+    public void Read_UnmaskedFrame_CopiesTheReasonToTheDestination_FromASpanToo()
     {
-        // A client reads a server's unmasked frame; its reason stays a slice of the source, so no destination is needed.
+        // The reason always lands at the destination's start, whichever the role, so the result locates it with two numbers.
         byte[] frame = [0x88, 0x05, 0x03, 0xE8, (byte)'b', (byte)'y', (byte)'e'];
+        byte[] destination = new byte[3];
 
-        CloseFrame.Read(frame, WebSocketRole.Client, default, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
-        result.Utf8Reason.ToArray().Should().Equal("bye"u8.ToArray());
+        CloseFrame.Read(frame, WebSocketRole.Client, default, out CloseFrameReadResult none).Should().Be(OperationStatus.DestinationTooSmall);
+        CloseFrame.Read([0x88, 0x02, 0x03, 0xE8], WebSocketRole.Client, default, out CloseFrameReadResult codeOnly).Should().Be(OperationStatus.Done);
+        CloseFrame.Read(frame, WebSocketRole.Client, destination, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+
+        none.DestinationLengthNeeded.Should().Be(3);
+        (codeOnly.Status, codeOnly.ReasonLength).Should().Be((WebSocketCloseStatus.NormalClosure, 0));
+        (result.ReasonOffset, result.ReasonLength).Should().Be((0, 3));
+        destination.Should().Equal("bye"u8.ToArray());
     }
 
     [Fact]
-    public void Read_Sequence_DestinationOfExactlyThePayloadLength_IsEnough()
+    public void Read_Sequence_DestinationOfExactlyTheReasonLength_IsEnough()
     {
         byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, "bye"u8.ToArray()), Key);
 
-        CloseFrame.Read(Segments.Split(frame, 4), WebSocketRole.Server, new byte[5], out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
-        result.Utf8Reason.ToArray().Should().Equal("bye"u8.ToArray());
+        byte[] destination = new byte[3];
+        CloseFrame.Read(Segments.Split(frame, 4), WebSocketRole.Server, destination, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+        result.ReasonIn(destination).Should().Equal("bye"u8.ToArray());
     }
 
     [Fact]

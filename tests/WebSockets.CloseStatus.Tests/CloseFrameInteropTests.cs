@@ -66,10 +66,11 @@ public class CloseFrameInteropTests
             byte[] frame = await SystemNetPeer.SendCloseAsync((SystemNetCloseStatus)code, reason, dotNetIsServer);
             WebSocketRole us = dotNetIsServer ? WebSocketRole.Client : WebSocketRole.Server;
 
-            CloseFrame.Read(frame, us, new byte[ClosePayload.MaxLength], out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+            byte[] destination = new byte[ClosePayload.MaxLength];
+            CloseFrame.Read(frame, us, destination, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
 
             ((int)result.Status).Should().Be(code);
-            Encoding.UTF8.GetString(result.Utf8Reason).Should().Be(reason);
+            Encoding.UTF8.GetString(result.ReasonIn(destination)).Should().Be(reason);
             result.BytesConsumed.Should().Be(frame.Length);
         }
     }

@@ -60,7 +60,7 @@ public class CloseFrameSequenceTests
                     OperationStatus actual = CloseFrame.Read(sequence, role, destination, out CloseFrameReadResult result);
 
                     bool same = actual == expected && result.Error == span.Error && result.BytesConsumed == span.BytesConsumed
-                        && result.BytesNeeded == span.BytesNeeded && result.Status == span.Status && result.Utf8Reason.SequenceEqual(span.Utf8Reason);
+                        && result.BytesNeeded == span.BytesNeeded && result.Status == span.Status && result.ReasonIn(destination).AsSpan().SequenceEqual(span.ReasonIn(spanDestination));
                     same.Should().BeTrue("length {0}, splits at {1} and {2}: {3}/{4} against the span reader's {5}/{6}", length, split, second, actual, result.Error, expected, span.Error);
                 }
             }

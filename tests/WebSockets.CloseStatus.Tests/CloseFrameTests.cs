@@ -30,8 +30,10 @@ public class CloseFrameTests
         client[..6].Should().Equal(0x88, (byte)(0x80 | length), 0x37, 0xFA, 0x21, 0x3D);
 
         OperationStatus expected = length == 1 ? OperationStatus.InvalidData : OperationStatus.Done;
-        CloseFrame.Read(server, WebSocketRole.Client, default, out CloseFrameReadResult fromServer).Should().Be(expected);
-        CloseFrame.Read(client, WebSocketRole.Server, new byte[125], out CloseFrameReadResult fromClient).Should().Be(expected);
+        byte[] serverReason = new byte[123];
+        byte[] clientReason = new byte[123];
+        CloseFrame.Read(server, WebSocketRole.Client, serverReason, out CloseFrameReadResult fromServer).Should().Be(expected);
+        CloseFrame.Read(client, WebSocketRole.Server, clientReason, out CloseFrameReadResult fromClient).Should().Be(expected);
         if (length == 1)
         {
             fromServer.Error.Should().Be(CloseFrameError.TooShort);
@@ -41,8 +43,8 @@ public class CloseFrameTests
 
         fromServer.BytesConsumed.Should().Be(2 + length);
         fromClient.BytesConsumed.Should().Be(6 + length);
-        fromClient.Utf8Reason.ToArray().Should().Equal(payload.Skip(2));
-        fromServer.Utf8Reason.ToArray().Should().Equal(payload.Skip(2));
+        fromClient.ReasonIn(clientReason).Should().Equal(payload.Skip(2));
+        fromServer.ReasonIn(serverReason).Should().Equal(payload.Skip(2));
         fromServer.Status.Should().Be(length == 0 ? WebSocketCloseStatus.Empty : WebSocketCloseStatus.NormalClosure);
 
         // And the writers produce exactly these bytes.
@@ -120,7 +122,7 @@ public class CloseFrameTests
         foreach (byte[] frame in frames)
         {
             OperationStatus whole = CloseFrame.Read(frame, WebSocketRole.Server, destination, out CloseFrameReadResult expected);
-            byte[] expectedReason = expected.Utf8Reason.ToArray();
+            byte[] expectedReason = expected.ReasonIn(destination);
             (CloseFrameError Error, int Consumed, WebSocketCloseStatus Status) expectedFields = (expected.Error, expected.BytesConsumed, expected.Status);
 
             byte[] trailing = [.. frame, 0x81, 0x00]; // a following frame must be left alone
@@ -134,7 +136,7 @@ public class CloseFrameTests
 
             CloseFrame.Read(trailing, WebSocketRole.Server, destination, out CloseFrameReadResult complete).Should().Be(whole);
             (complete.Error, complete.BytesConsumed, complete.Status).Should().Be(expectedFields);
-            complete.Utf8Reason.ToArray().Should().Equal(expectedReason);
+            complete.ReasonIn(destination).Should().Equal(expectedReason);
         }
     }
 
@@ -162,9 +164,9 @@ public class CloseFrameTests
     {
         byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1000, "abc"u8.ToArray()), Key);
 
-        CloseFrame.Read(frame, WebSocketRole.Server, new byte[4], out CloseFrameReadResult result).Should().Be(OperationStatus.DestinationTooSmall);
+        CloseFrame.Read(frame, WebSocketRole.Server, new byte[2], out CloseFrameReadResult result).Should().Be(OperationStatus.DestinationTooSmall);
 
-        result.DestinationLengthNeeded.Should().Be(5);
+        result.DestinationLengthNeeded.Should().Be(3, "the destination receives the 3-byte reason, not the status");
         result.BytesNeeded.Should().Be(0, "BytesNeeded counts input bytes, and the whole frame is there");
         result.BytesConsumed.Should().Be(0);
     }
@@ -177,7 +179,8 @@ public class CloseFrameTests
         CloseFrame.ReadInPlace(frame, WebSocketRole.Server, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
 
         result.Status.Should().Be(WebSocketCloseStatus.PolicyViolation);
-        Encoding.UTF8.GetString(result.Utf8Reason).Should().Be("nope");
+        (result.ReasonOffset, result.ReasonLength).Should().Be((8, 4), "the reason follows the 6-byte header and the status");
+        Encoding.UTF8.GetString(result.ReasonIn(frame)).Should().Be("nope");
         frame[6..].Should().Equal(Hex.Payload(1008, "nope"u8.ToArray()));
     }
 
@@ -217,9 +220,10 @@ public class CloseFrameTests
         first[2..6].Should().NotEqual(second[2..6], "each frame gets a new key (a 1 in 2^32 chance of a false failure)");
         foreach (byte[] frame in new[] { first, second })
         {
-            CloseFrame.Read(frame.AsSpan(0, 11), WebSocketRole.Server, new byte[125], out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+            byte[] reason = new byte[123];
+            CloseFrame.Read(frame.AsSpan(0, 11), WebSocketRole.Server, reason, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
             result.Status.Should().Be(WebSocketCloseStatus.NormalClosure);
-            Encoding.UTF8.GetString(result.Utf8Reason).Should().Be("bye");
+            Encoding.UTF8.GetString(result.ReasonIn(reason)).Should().Be("bye");
         }
     }
 
@@ -270,8 +274,9 @@ public class CloseFrameTests
 
         written.Should().Be(CloseFrame.MaxLength);
         dropped.Should().Be(80);
-        CloseFrame.Read(destination, WebSocketRole.Server, new byte[125], out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
-        Encoding.UTF8.GetString(result.Utf8Reason).Should().EndWith("x…");
+        byte[] reason = new byte[123];
+        CloseFrame.Read(destination, WebSocketRole.Server, reason, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
+        Encoding.UTF8.GetString(result.ReasonIn(reason)).Should().EndWith("x…");
 
         CloseFrame.TryWrite(new byte[10], WebSocketRole.Server, WebSocketCloseStatus.InternalServerError, new string('x', 200), CloseReasonTruncation.Truncate, out written, out dropped).Should().BeFalse();
         (written, dropped).Should().Be((0, 0));

@@ -9,7 +9,7 @@ using Xunit;
 namespace WebSockets.CloseStatus.Tests;
 
 /// <summary>The closing handshake (RFC 6455 §7.1), one rule per test; the peer's frames are built by hand and ours are decoded by <see cref="Wire"/>.</summary>
-public class CloseHandshakeTests
+public partial class CloseHandshakeTests
 {
     private static readonly byte[] s_key = [0x37, 0xFA, 0x21, 0x3D];
 
@@ -380,7 +380,7 @@ public class CloseHandshakeTests
         server.CloseStatus.Should().Be(WebSocketCloseStatus.NormalClosure);
         server.Initiator.Should().Be(CloseInitiator.Remote);
         server.ReportTransportClosed();
-        server.WasClean.Should().BeTrue("close frames went both ways before TCP closed (§7.1.4)");
+        server.WasClean.Should().BeFalse("a failed connection is not clean, though close frames went both ways (§7.1.7)");
     }
 
     [Fact]
@@ -394,12 +394,11 @@ public class CloseHandshakeTests
         server.FailureStatus.Should().Be(WebSocketCloseStatus.MessageTooBig);
     }
 
+    /// <summary>Codes no endpoint may send (§7.4.1, §7.4.2): local-only ones and codes outside 1000–4999.</summary>
+    public static TheoryData<int> UnsendableCodes => new() { 1005, 1006, 1015, 999, 5000 };
+
     [Theory]
-    [InlineData(1005)]
-    [InlineData(1006)]
-    [InlineData(1015)]
-    [InlineData(999)]
-    [InlineData(5000)]
+    [MemberData(nameof(UnsendableCodes))]
     public void Fail_WithAStatusThatCannotBeSent_Throws_AndChangesNothing(int code)
     {
         var server = new CloseHandshake(WebSocketRole.Server);
@@ -540,13 +539,11 @@ public class CloseHandshakeTests
 
         Action due = () => server.WriteClose(new byte[CloseFrame.MaxLength]);
         Action chosen = () => server.WriteClose(new byte[CloseFrame.MaxLength], WebSocketCloseStatus.NormalClosure);
-        Action fail = () => server.Fail(WebSocketCloseStatus.ProtocolError);
 
         due.Should().Throw<InvalidOperationException>().WithMessage("WriteClose cannot be called now: the transport is closed.");
         chosen.Should().Throw<InvalidOperationException>().WithMessage("*the transport is closed*");
         Action withReason = () => server.WriteClose(new byte[CloseFrame.MaxLength], WebSocketCloseStatus.NormalClosure, "late");
         withReason.Should().Throw<InvalidOperationException>().WithMessage("*the transport is closed*");
-        fail.Should().Throw<InvalidOperationException>().WithMessage("Fail cannot be called now: the transport is closed.");
         server.IsCloseSent.Should().BeFalse();
     }
 
@@ -587,37 +584,6 @@ public class CloseHandshakeTests
         local.Should().Throw<ArgumentOutOfRangeException>().WithMessage("1006*");
         emptyWithReason.Should().Throw<ArgumentException>().WithMessage("1005*");
         server.State.Should().Be(CloseHandshakeState.Open);
-    }
-
-    [Fact]
-    public void Receive_AfterThePeersClose_IsACallerMistake()
-    {
-        var server = new CloseHandshake(WebSocketRole.Server);
-        Receive(server, Payload(1000));
-
-        Action frame = () => server.ReceiveCloseFrame(PeerFrame(WebSocketRole.Server, Payload(1001)), out _);
-        Action payload = () => server.ReceiveClose(Payload(1001));
-
-        frame.Should().Throw<InvalidOperationException>().WithMessage("ReceiveCloseFrame cannot be called now: the peer's close frame has already arrived*§5.5.1*");
-        payload.Should().Throw<InvalidOperationException>().WithMessage("ReceiveClose cannot be called now*");
-        server.CloseStatus.Should().Be(WebSocketCloseStatus.NormalClosure);
-    }
-
-    [Fact]
-    public void Receive_AfterAFailureOrTheEnd_IsACallerMistake()
-    {
-        var failed = new CloseHandshake(WebSocketRole.Server);
-        failed.Fail(WebSocketCloseStatus.MessageTooBig);
-        var closed = new CloseHandshake(WebSocketRole.Server);
-        closed.ReportTransportClosed();
-
-        Action afterFailure = () => failed.ReceiveClose(Payload(1000));
-        Action afterEnd = () => closed.ReceiveCloseFrame(new ReadOnlySequence<byte>(PeerFrame(WebSocketRole.Server, Payload(1000))), out _);
-
-        afterFailure.Should().Throw<InvalidOperationException>().WithMessage("*the connection has failed*§7.1.7*");
-        afterEnd.Should().Throw<InvalidOperationException>().WithMessage("*the transport is closed*");
-        failed.IsCloseReceived.Should().BeFalse();
-        closed.IsCloseReceived.Should().BeFalse();
     }
 
     [Theory]
@@ -713,7 +679,7 @@ public class CloseHandshakeTests
     }
 
     [Fact]
-    public void ReportTimeout_WhenNothingIsAwaited_Throws_AndChangesNothing()
+    public void ReportTimeout_BeforeOurClose_Throws_AndChangesNothing()
     {
         var open = new CloseHandshake(WebSocketRole.Client);
         var replyDue = new CloseHandshake(WebSocketRole.Client);
@@ -723,8 +689,8 @@ public class CloseHandshakeTests
         Action due = () => replyDue.ReportTimeout();
 
         early.Should().Throw<InvalidOperationException>().WithMessage(
-            "ReportTimeout cannot be called now: nothing is awaited: the action is None, and a timeout is only reported while it is AwaitClose or AwaitTransportClose.");
-        due.Should().Throw<InvalidOperationException>().WithMessage("*the action is SendClose*");
+            "ReportTimeout cannot be called now: this endpoint has not sent its close frame, and a timeout is only awaited after it (the action is None).");
+        due.Should().Throw<InvalidOperationException>().WithMessage("*(the action is SendClose).");
         open.Action.Should().Be(CloseHandshakeAction.None);
         replyDue.Action.Should().Be(CloseHandshakeAction.SendClose);
     }

@@ -90,8 +90,8 @@ public class FuzzSoakTests
             if (result == OperationStatus.Done)
             {
                 bool ok = role == WebSocketRole.Server
-                    ? CloseFrame.TryWriteMasked(written, (uint)((frame[2] << 24) | (frame[3] << 16) | (frame[4] << 8) | frame[5]), read.Status, read.Utf8Reason, out int count)
-                    : CloseFrame.TryWrite(written, WebSocketRole.Server, read.Status, read.Utf8Reason, out count);
+                    ? CloseFrame.TryWriteMasked(written, (uint)((frame[2] << 24) | (frame[3] << 16) | (frame[4] << 8) | frame[5]), read.Status, unmasked.AsSpan(0, read.ReasonLength), out int count)
+                    : CloseFrame.TryWrite(written, WebSocketRole.Server, read.Status, unmasked.AsSpan(0, read.ReasonLength), out count);
                 if (!ok || !written.AsSpan(0, count).SequenceEqual(frame[..read.BytesConsumed]))
                 {
                     Fail(n, frame, "a valid frame did not re-encode to the same bytes");

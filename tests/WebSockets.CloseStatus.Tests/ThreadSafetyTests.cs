@@ -68,8 +68,9 @@ public class ThreadSafetyTests
         {
             byte[] frame = new byte[CloseFrame.MaxLength];
             CloseFrame.TryWrite(frame, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "thread " + i, out int length);
-            if (CloseFrame.Read(frame.AsSpan(0, length), WebSocketRole.Server, new byte[125], out CloseFrameReadResult read) != OperationStatus.Done
-                || System.Text.Encoding.UTF8.GetString(read.Utf8Reason) != "thread " + i)
+            byte[] reason = new byte[123];
+            if (CloseFrame.Read(frame.AsSpan(0, length), WebSocketRole.Server, reason, out CloseFrameReadResult read) != OperationStatus.Done
+                || System.Text.Encoding.UTF8.GetString(reason, read.ReasonOffset, read.ReasonLength) != "thread " + i)
             {
                 failures[i] = "frame " + i;
             }

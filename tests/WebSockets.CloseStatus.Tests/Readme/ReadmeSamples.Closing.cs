@@ -55,7 +55,7 @@ public static class ClosingSamples
             }
             else if ((frame[0] & 0x0F) == 0x8)
             {
-                handshake.ReceiveCloseFrame(frame, out _);   // a malformed close fails the connection; it never throws
+                handshake.ReceiveCloseFrame(frame, out _);   // never throws; a malformed close fails the connection
             }
             else if (handshake.CanReceiveData)
             {

@@ -4,6 +4,7 @@ using System;
 using System.Buffers;
 using System.IO;
 using System.IO.Pipelines;
+using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using WebSockets.CloseStatus;
@@ -71,13 +72,13 @@ public static class Samples
         return (length, charsDropped, reason);
     }
 
-    public static async Task<WebSocketCloseStatus> ReadCloseAsync(PipeReader reader, CancellationToken ct)
+    public static async Task<(WebSocketCloseStatus Status, string Reason)> ReadCloseAsync(PipeReader reader, CancellationToken ct)
     {
-        byte[] payload = new byte[ClosePayload.MaxLength];
+        byte[] reason = new byte[ClosePayload.MaxReasonLength];
         while (true)
         {
             ReadResult read = await reader.ReadAsync(ct);
-            OperationStatus status = CloseFrame.Read(read.Buffer, WebSocketRole.Server, payload, out CloseFrameReadResult frame);
+            OperationStatus status = CloseFrame.Read(read.Buffer, WebSocketRole.Server, reason, out CloseFrameReadResult frame);
             if (status == OperationStatus.NeedMoreData && !read.IsCompleted)
             {
                 reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);   // nothing consumed, everything examined
@@ -85,7 +86,8 @@ public static class Samples
             }
 
             reader.AdvanceTo(status == OperationStatus.Done ? read.Buffer.GetPosition(frame.BytesConsumed) : read.Buffer.End);
-            return status == OperationStatus.Done ? frame.Status : WebSocketCloseStatus.AbnormalClosure;
+            return status == OperationStatus.Done ? (frame.Status, Encoding.UTF8.GetString(reason, 0, frame.ReasonLength))
+                : (WebSocketCloseStatus.AbnormalClosure, "");
         }
     }
 }

@@ -95,6 +95,31 @@ public partial class ReadmeTests
     }
 
     [Fact]
+    public async Task ClosingLoop_ClientWhoseServerSendsMoreAfterItsClose_DiscardsIt_AndDoesNotThrow_Rfc6455_5_5_1()
+    {
+        // A hostile or buggy server: its close, a second close, a malformed close, a text frame, then it keeps TCP open.
+        byte[][] script =
+        [
+            Frames.Unmasked(Hex.Payload(1001, [])),
+            Frames.Unmasked(Hex.Payload(1000, [0x61])),
+            Frames.Unmasked([0x03, 0xE8, 0xFF]),
+            [0x81, 0x01, 0x61],
+        ];
+        var frames = new ScriptedFrames(script);
+        var client = new CloseHandshake(WebSocketRole.Client);
+        client.WriteClose(new byte[CloseFrame.MaxLength], WebSocketCloseStatus.NormalClosure);
+        using var stream = new MemoryStream();
+
+        await ClosingSamples.CloseLoopAsync(client, stream, frames, CancellationToken.None);
+
+        frames.Timeouts.Should().HaveCount(script.Length + 1, "every frame was read, then the client's timer ran out");
+        client.CloseStatus.Should().Be(WebSocketCloseStatus.EndpointUnavailable, "the first close is the one that counts (§7.1.5)");
+        client.FailureStatus.Should().BeNull("bytes after the peer's close are discarded, not judged");
+        client.WasClean.Should().BeTrue();
+        stream.CanWrite.Should().BeFalse("the client closed TCP itself");
+    }
+
+    [Fact]
     public async Task ClosingLoop_AfterFail_Sends1007_AndClosesTcpWithoutWaiting_Rfc6455_7_1_7()
     {
         var server = new CloseHandshake(WebSocketRole.Server);

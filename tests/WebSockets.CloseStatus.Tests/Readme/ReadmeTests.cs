@@ -93,14 +93,14 @@ public partial class ReadmeTests
     {
         var pipe = new Pipe();
         byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1013, "busy"u8.ToArray()), 0x01020304);
-        Task<WebSocketCloseStatus> reading = Samples.ReadCloseAsync(pipe.Reader, CancellationToken.None);
+        Task<(WebSocketCloseStatus Status, string Reason)> reading = Samples.ReadCloseAsync(pipe.Reader, CancellationToken.None);
         foreach (byte b in frame)
         {
             await pipe.Writer.WriteAsync(new[] { b });
             await Task.Yield();
         }
 
-        (await reading.WaitAsync(TimeSpan.FromSeconds(10))).Should().Be(WebSocketCloseStatus.TryAgainLater);
+        (await reading.WaitAsync(TimeSpan.FromSeconds(10))).Should().Be((WebSocketCloseStatus.TryAgainLater, "busy"));
     }
 
     // The README, the package readme and the READMEs beside the code: every C# block in them is compiled.
