@@ -42,7 +42,7 @@ public readonly struct ReconnectAdvice : IEquatable<ReconnectAdvice>
     public override bool Equals(object? obj) => obj is ReconnectAdvice other && Equals(other);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => ((int)Action * 397) ^ Delay.GetHashCode();
+    public override int GetHashCode() => Delay.GetHashCode() ^ ((int)Action << 29);
 
     /// <summary>Returns the advice in words, as a log wants it.</summary>
     /// <returns>For example <c>Retry after 12.3 s</c> or <c>Stop</c>.</returns>

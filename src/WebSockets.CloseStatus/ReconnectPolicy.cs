@@ -25,35 +25,35 @@ public sealed class ReconnectPolicy
     private ReconnectAction _normalClosure;
 
     /// <summary>Gets or sets the first back-off step: the longest delay of the first reconnect after an outage; 1 second unless set.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive, or is over <see cref="int.MaxValue"/> milliseconds (longer than <c>Task.Delay</c> waits).</exception>
     public TimeSpan BaseDelay
     {
         get => _baseDelay;
-        set => _baseDelay = Positive(value, nameof(value));
+        set => _baseDelay = Delay(value, TimeSpan.FromTicks(1), nameof(value));
     }
 
     /// <summary>Gets or sets the longest back-off delay; 60 seconds unless set.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive, or is over <see cref="int.MaxValue"/> milliseconds.</exception>
     public TimeSpan MaxDelay
     {
         get => _maxDelay;
-        set => _maxDelay = Positive(value, nameof(value));
+        set => _maxDelay = Delay(value, TimeSpan.FromTicks(1), nameof(value));
     }
 
     /// <summary>Gets or sets the shortest delay after 1012 (Service Restart); 5 seconds unless set, as the IANA registry advises.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative, or is over <see cref="int.MaxValue"/> milliseconds.</exception>
     public TimeSpan ServiceRestartMinDelay
     {
         get => _serviceRestartMinDelay;
-        set => _serviceRestartMinDelay = value >= TimeSpan.Zero ? value : Positive(value, nameof(value));
+        set => _serviceRestartMinDelay = Delay(value, TimeSpan.Zero, nameof(value));
     }
 
-    /// <summary>Gets or sets the longest delay after 1012 (Service Restart); 30 seconds unless set, as the IANA registry advises.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    /// <summary>Gets or sets the longest delay after 1012 (Service Restart); 30 seconds unless set, as the IANA registry advises. Below the shortest, every delay is the shortest.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive, or is over <see cref="int.MaxValue"/> milliseconds.</exception>
     public TimeSpan ServiceRestartMaxDelay
     {
         get => _serviceRestartMaxDelay;
-        set => _serviceRestartMaxDelay = Positive(value, nameof(value));
+        set => _serviceRestartMaxDelay = Delay(value, TimeSpan.FromTicks(1), nameof(value));
     }
 
     /// <summary>Gets or sets what 1000 (Normal Closure) and 1005 (a close without a code) advise: <see cref="ReconnectAction.Stop"/> unless set; a reconnect waits as after an outage.</summary>
@@ -123,21 +123,22 @@ public sealed class ReconnectPolicy
         double draw = (random ?? SharedRandom.Instance).NextDouble();
         if (closeStatus == WebSocketCloseStatus.ServiceRestart)
         {
-            TimeSpan min = _serviceRestartMinDelay;
-            TimeSpan max = _serviceRestartMaxDelay > min ? _serviceRestartMaxDelay : min;
-            return new ReconnectAdvice(action, min + TimeSpan.FromTicks((long)(draw * (max - min).Ticks)));
+            long width = Math.Max(0L, _serviceRestartMaxDelay.Ticks - _serviceRestartMinDelay.Ticks);
+            return new ReconnectAdvice(action, _serviceRestartMinDelay + TimeSpan.FromTicks((long)(draw * width)));
         }
 
-        // Full jitter: anywhere from zero to the exponential step, so clients that lost the same server do not return together.
-        long cap = attempt >= 31 ? _maxDelay.Ticks : Math.Min(_maxDelay.Ticks, _baseDelay.Ticks * Math.Min(1L << attempt, long.MaxValue / _baseDelay.Ticks));
+        // Full jitter: anywhere from zero to the exponential step, so clients that lost the same server do not return
+        // together. In doubles, a step past the cap (2^attempt overflows to infinity) is simply the cap.
+        double cap = Math.Min(_maxDelay.Ticks, _baseDelay.Ticks * Math.Pow(2, attempt));
         return new ReconnectAdvice(action, TimeSpan.FromTicks((long)(draw * cap)));
     }
 
-    private static TimeSpan Positive(TimeSpan value, string paramName)
+    // A delay Task.Delay can wait: at least the minimum, at most Int32.MaxValue milliseconds.
+    private static TimeSpan Delay(TimeSpan value, TimeSpan minimum, string paramName)
     {
-        if (value <= TimeSpan.Zero)
+        if (value < minimum || value.TotalMilliseconds > int.MaxValue)
         {
-            ThrowHelper.ThrowNotPositiveDelay(value, paramName);
+            ThrowHelper.ThrowReconnectDelay(value, minimum == TimeSpan.Zero, paramName);
         }
 
         return value;

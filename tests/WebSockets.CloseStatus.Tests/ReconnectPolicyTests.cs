@@ -87,11 +87,28 @@ public class ReconnectPolicyTests
     }
 
     [Fact]
-    public void Backoff_WithALargeBase_DoesNotOverflow()
+    public void Backoff_AtTheLongestDelays_DoesNotOverflow()
     {
-        var policy = new ReconnectPolicy { BaseDelay = TimeSpan.FromDays(3650), MaxDelay = TimeSpan.MaxValue };
+        // Delays are what Task.Delay waits: at most Int32.MaxValue ms; 2^attempt past any cap is the cap.
+        TimeSpan longest = TimeSpan.FromMilliseconds(int.MaxValue);
+        var policy = new ReconnectPolicy { BaseDelay = longest, MaxDelay = longest, ServiceRestartMinDelay = longest, ServiceRestartMaxDelay = longest };
 
-        policy.GetAdvice(WebSocketCloseStatus.AbnormalClosure, 62, new FixedRandom(1.0)).Delay.Should().BePositive();
+        policy.GetAdvice(WebSocketCloseStatus.AbnormalClosure, 62, new FixedRandom(1.0)).Delay.Should().Be(longest);
+        policy.GetAdvice(WebSocketCloseStatus.AbnormalClosure, int.MaxValue, new FixedRandom(1.0)).Delay.Should().Be(longest);
+        policy.GetAdvice(WebSocketCloseStatus.ServiceRestart, 0, new FixedRandom(0.7)).Delay.Should().Be(longest);
+        FluentActions.Invoking(() => policy.MaxDelay = longest + TimeSpan.FromMilliseconds(1)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*Int32.MaxValue*");
+        FluentActions.Invoking(() => policy.ServiceRestartMinDelay = longest + TimeSpan.FromMilliseconds(1)).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void ServiceRestart_MayStartAtOnce()
+    {
+        var policy = new ReconnectPolicy { ServiceRestartMinDelay = TimeSpan.Zero, ServiceRestartMaxDelay = TimeSpan.FromSeconds(2) };
+
+        policy.ServiceRestartMinDelay.Should().Be(TimeSpan.Zero);
+        policy.GetAdvice(WebSocketCloseStatus.ServiceRestart, 0, new FixedRandom(0.0)).Delay.Should().Be(TimeSpan.Zero);
+        policy.GetAdvice(WebSocketCloseStatus.ServiceRestart, 0, new FixedRandom(0.5)).Delay.Should().Be(TimeSpan.FromSeconds(1));
+        FluentActions.Invoking(() => policy.ServiceRestartMinDelay = TimeSpan.FromTicks(-1)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*zero or more*");
     }
 
     [Fact]
@@ -127,6 +144,8 @@ public class ReconnectPolicyTests
 
         policy.GetAdvice((WebSocketCloseStatus)4001, 1, new FixedRandom(1.0)).Should().Be(new ReconnectAdvice(ReconnectAction.RetryAfterAuthentication, TimeSpan.FromSeconds(2)));
         policy.GetAdvice((WebSocketCloseStatus)3008, 0, new FixedRandom(0.5)).ToString().Should().Be("Retry after 0.5 s");
+        policy.GetAdvice((WebSocketCloseStatus)3008, 1, new FixedRandom(1.0)).ToString().Should().Be("Retry after 2.0 s");
+        policy.GetAdvice((WebSocketCloseStatus)4001, 1, new FixedRandom(0.6171)).ToString().Should().Be("RetryAfterAuthentication after 1.234 s");
         policy.GetAdvice((WebSocketCloseStatus)4002, 0, new FixedRandom(0.5)).Action.Should().Be(ReconnectAction.Stop);
     }
 
@@ -148,7 +167,7 @@ public class ReconnectPolicyTests
 
         FluentActions.Invoking(() => policy.GetAdvice(WebSocketCloseStatus.ServiceRestart, -1, null)).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("attempt").WithMessage("*-1*");
         FluentActions.Invoking(() => policy.GetAdvice(null!, 0)).Should().Throw<ArgumentNullException>().WithParameterName("result");
-        FluentActions.Invoking(() => policy.BaseDelay = TimeSpan.Zero).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*0 ms*");
+        FluentActions.Invoking(() => policy.BaseDelay = TimeSpan.Zero).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*positive*0 ms*");
         FluentActions.Invoking(() => policy.MaxDelay = TimeSpan.FromSeconds(-1)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*-1000 ms*");
         FluentActions.Invoking(() => policy.ServiceRestartMaxDelay = TimeSpan.Zero).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => policy.ServiceRestartMinDelay = TimeSpan.FromSeconds(-1)).Should().Throw<ArgumentOutOfRangeException>();
@@ -196,6 +215,9 @@ public class ReconnectPolicyTests
         a.Equals((object)new ReconnectAdvice(ReconnectAction.Retry, TimeSpan.FromSeconds(1))).Should().BeTrue();
         a.Equals("Retry").Should().BeFalse();
         a.GetHashCode().Should().Be(new ReconnectAdvice(ReconnectAction.Retry, TimeSpan.FromSeconds(1)).GetHashCode());
+        new[] { ReconnectAction.Stop, ReconnectAction.Retry, ReconnectAction.RetryAfterAuthentication }
+            .Select(action => new ReconnectAdvice(action, TimeSpan.FromSeconds(1)).GetHashCode())
+            .Should().OnlyHaveUniqueItems("the action is part of the hash");
         default(ReconnectAdvice).Should().Be(new ReconnectAdvice(ReconnectAction.Stop, TimeSpan.Zero));
     }
 

@@ -160,6 +160,28 @@ public class WebSocketDrainTests
     }
 
     [Fact]
+    public void Report_CountsEachOutcome_AndSaysSoInOneLine()
+    {
+        var report = new WebSocketDrainReport(clean: 5, remoteFirst: 2, timedOut: 3, aborted: 7, TimeSpan.FromMilliseconds(2345), []);
+
+        report.Total.Should().Be(15);
+        report.ToString().Should().Be("15 connections in 2.3 s: 5 clean (2 closed by the client first), 3 timed out, 7 aborted");
+        report.Results.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Options_AcceptTheLongestTimesTaskDelayWaits()
+    {
+        TimeSpan longest = TimeSpan.FromMilliseconds(int.MaxValue);
+        var options = new WebSocketDrainOptions { Window = longest, Deadline = longest };
+
+        (options.Window, options.Deadline).Should().Be((longest, longest));
+        FluentActions.Invoking(() => options.Window = longest + TimeSpan.FromMilliseconds(1)).Should().Throw<ArgumentOutOfRangeException>();
+        options.Window = TimeSpan.Zero;
+        options.Window.Should().Be(TimeSpan.Zero);
+    }
+
+    [Fact]
     public void Mistakes_Throw_WithWhatWasWrong()
     {
         var closer = new WebSocketCloser(new ScriptedWebSocket());

@@ -102,9 +102,11 @@ public class WebSocketExtensionsTests
     {
         WebSocket? none = null;
         Func<Task> close = () => none!.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+        Func<Task> closeOutput = () => none!.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
         Action status = () => none!.GetCloseStatus();
 
         (await close.Should().ThrowAsync<ArgumentNullException>()).Which.ParamName.Should().Be("webSocket");
+        (await closeOutput.Should().ThrowAsync<ArgumentNullException>()).Which.ParamName.Should().Be("webSocket");
         status.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("webSocket");
     }
 

@@ -117,8 +117,11 @@ internal static class ThrowHelper
             Format("Only an application's codes (3000–4999) can be declared; {0} is not one. The policy advises the protocol's codes itself.", (int)status));
 
     [DoesNotReturn]
-    public static void ThrowNotPositiveDelay(TimeSpan value, string paramName) =>
-        throw new ArgumentOutOfRangeException(paramName, value, Format("A reconnect delay must be positive; it was {0} ms.", value.TotalMilliseconds));
+    public static void ThrowReconnectDelay(TimeSpan value, bool zeroAllowed, string paramName) =>
+        throw new ArgumentOutOfRangeException(
+            paramName,
+            value,
+            Format("A reconnect delay must be {0} and at most Int32.MaxValue milliseconds, as Task.Delay waits; it was {1} ms.", zeroAllowed ? "zero or more" : "positive", value.TotalMilliseconds));
 
     [DoesNotReturn]
     public static void ThrowDrainTime(TimeSpan value, string paramName) =>
