@@ -66,24 +66,21 @@ public static partial class ClosePayload
         {
             // The rest fits in the last bytes (the reason is written whole), or the ellipsis goes there.
             ReadOnlySpan<char> rest = reason.Slice(read);
-            int loneSurrogate = Utf16Transcoding.Measure(rest, MaxReasonLength - written, out int restFit, out _);
+            _ = Utf16Transcoding.Measure(rest, MaxReasonLength - written, out int restFit, out _);
             if (restFit < rest.Length)
             {
                 Ellipsis.CopyTo(area.Slice(written));
                 written += Ellipsis.Length;
             }
-            else if (loneSurrogate < 0)
+            else
             {
                 result = Utf16Transcoding.FromUtf16(rest, area.Slice(written), out int restRead, out int restWritten);
                 read += restRead;
                 written += restWritten;
             }
-            else
-            {
-                return false;
-            }
         }
-        else if (result == OperationStatus.InvalidData)
+
+        if (result == OperationStatus.InvalidData)
         {
             return false;
         }
