@@ -32,7 +32,7 @@ public class WriterGuardBytesTests
 
     public static TheoryData<string> Reasons()
     {
-        var reasons = new TheoryData<string>
+        var reasons = new List<string>
         {
             "a" + string.Concat(Enumerable.Repeat("\u3030", 40)) + "\u0630x", // issue #39's reason: 124 bytes
         };
@@ -57,13 +57,13 @@ public class WriterGuardBytesTests
         string mix = "\u00E9\u20AC\uD83D\uDE00a";
         for (int repeat = 10; repeat <= 13; repeat++)
         {
-            for (int tail = 0; tail < mix.Length; tail++)
+            foreach (int tail in new[] { 0, 1, 2, 4 }) // 3 would cut the pair
             {
-                reasons.Add(string.Concat(Enumerable.Repeat(mix, repeat)) + mix[..tail].TrimEnd('\uD83D'));
+                reasons.Add(string.Concat(Enumerable.Repeat(mix, repeat)) + mix[..tail]);
             }
         }
 
-        return reasons;
+        return [.. reasons.Distinct()];
     }
 
     [Theory]
