@@ -36,10 +36,59 @@ public static partial class ClosePayload
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
     {
-        // A reason that fits is written whole, whatever the truncation: one transcoding pass, with nothing to measure first.
+        // With room for any payload, one transcoding pass writes the reason whole or up to its cut, with nothing to measure first.
         charsDropped = 0;
-        return ((uint)truncation <= (uint)CloseReasonTruncation.TruncateWithEllipsis && TryWriteWhole(destination, status, reason, out bytesWritten))
+        return (truncation == CloseReasonTruncation.None
+                ? TryWriteWhole(destination, status, reason, out bytesWritten)
+                : TryWriteCut(destination, status, reason, truncation, out bytesWritten, out charsDropped))
             || TryWriteTruncatingSlow(destination, status, reason, truncation, out bytesWritten, out charsDropped);
+    }
+
+    // The fast path of TryWrite with truncation: a defined truncation, a sendable status, room for any payload, and no
+    // lone surrogate in the part kept. The reason is transcoded no further than its cut, so that no byte past the payload
+    // is written (cutting a reason after writing it whole would leave its tail behind the ellipsis). False leaves the
+    // rest to the slow path, which gives the same answer.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryWriteCut(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
+    {
+        bytesWritten = 0;
+        charsDropped = 0;
+        if (destination.Length < MaxLength || (uint)truncation > (uint)CloseReasonTruncation.TruncateWithEllipsis || !status.IsValidOnWire())
+        {
+            return false;
+        }
+
+        // With an ellipsis, a reason that does not fit whole keeps at most 120 bytes: those go first.
+        bool ellipsis = truncation == CloseReasonTruncation.TruncateWithEllipsis;
+        Span<byte> area = destination.Slice(StatusLength, MaxReasonLength);
+        OperationStatus result = Utf16Transcoding.FromUtf16(reason, area.Slice(0, ellipsis ? MaxReasonLength - Ellipsis.Length : MaxReasonLength), out int read, out int written);
+        if (result == OperationStatus.DestinationTooSmall && ellipsis)
+        {
+            // The rest fits in the last bytes (the reason is written whole), or the ellipsis goes there.
+            ReadOnlySpan<char> rest = reason.Slice(read);
+            _ = Utf16Transcoding.Measure(rest, MaxReasonLength - written, out int restFit, out _);
+            if (restFit < rest.Length)
+            {
+                Ellipsis.CopyTo(area.Slice(written));
+                written += Ellipsis.Length;
+            }
+            else
+            {
+                result = Utf16Transcoding.FromUtf16(rest, area.Slice(written), out int restRead, out int restWritten);
+                read += restRead;
+                written += restWritten;
+            }
+        }
+
+        if (result == OperationStatus.InvalidData)
+        {
+            return false;
+        }
+
+        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
+        bytesWritten = StatusLength + written;
+        charsDropped = reason.Length - read;
+        return true;
     }
 
     // The rest of TryWrite with truncation: a caller mistake, a short destination, or a reason to cut.
@@ -69,7 +118,7 @@ public static partial class ClosePayload
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
-        OperationStatus result = Utf16Transcoding.FromUtf16(reason.Slice(0, kept), destination.Slice(StatusLength), out int written);
+        OperationStatus result = Utf16Transcoding.FromUtf16(reason.Slice(0, kept), destination.Slice(StatusLength), out _, out int written);
         Debug.Assert(result == OperationStatus.Done && written == reasonBytes, "The measured prefix transcodes exactly.");
         if (ellipsis)
         {

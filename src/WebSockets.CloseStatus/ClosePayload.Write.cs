@@ -149,7 +149,7 @@ public static partial class ClosePayload
         {
             int reasonBytes = 0;
             if (reason.IsEmpty
-                || Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, MaxReasonLength), out reasonBytes) == OperationStatus.Done)
+                || Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, MaxReasonLength), out _, out reasonBytes) == OperationStatus.Done)
             {
                 BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
                 bytesWritten = StatusLength + reasonBytes;
@@ -189,7 +189,7 @@ public static partial class ClosePayload
         }
 
         if (destination.Length >= StatusLength
-            && Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, Math.Min(destination.Length - StatusLength, MaxReasonLength)), out int reasonBytes) == OperationStatus.Done)
+            && Utf16Transcoding.FromUtf16(reason, destination.Slice(StatusLength, Math.Min(destination.Length - StatusLength, MaxReasonLength)), out _, out int reasonBytes) == OperationStatus.Done)
         {
             BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
             bytesWritten = StatusLength + reasonBytes;

@@ -53,6 +53,9 @@ public sealed class Workload
     /// <summary>The writers' workloads: all of them, since a char writer's cost depends on each script and length (issue #28).</summary>
     public static Workload[] ForWrite { get; } = Valid;
 
+    /// <summary>The patterns' workloads (issue #40): every reason of 4-123 bytes, in each script.</summary>
+    public static Workload[] ForPatterns { get; } = [.. Valid.Where(w => w.Name != "CodeOnly")];
+
     /// <summary>The closing handshake's workloads: its cost beside the frame calls, not the validator's again.</summary>
     public static Workload[] ForHandshake { get; } = [.. Valid.Where(w => w.Name is "CodeOnly" or "Ascii20" or "Mixed120" or "Cyrillic122" or "Cjk18")];
 

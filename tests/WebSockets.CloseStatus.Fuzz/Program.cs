@@ -6,21 +6,9 @@ using WebSockets.CloseStatus.Fuzz;
 // wsclose-fuzz <payload|frame|write|handshake>       run under afl-fuzz (run.sh starts it)
 // wsclose-fuzz <target> --repro FILE...              run the target on saved inputs, as the unit tests do
 // wsclose-fuzz utf8-exhaustive                        all 2^32 four-byte sequences against Utf8.IsValid (long-running)
-// wsclose-fuzz utf8-paths                             the validator's differential check in minutes (CI runs it on Arm64 under QEMU)
-// wsclose-fuzz utf16-paths                            the char writers' differential check (CI runs it on Arm64 under QEMU too)
 if (args is ["utf8-exhaustive"])
 {
     return Utf8Exhaustive.Run();
-}
-
-if (args is ["utf8-paths"])
-{
-    return Utf8Paths.Run();
-}
-
-if (args is ["utf16-paths"])
-{
-    return Utf16Paths.Run();
 }
 
 if (args.Length == 0 || !FuzzTargets.TryGet(args[0], out Action<byte[]>? target))

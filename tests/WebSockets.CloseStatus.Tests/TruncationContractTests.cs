@@ -155,4 +155,24 @@ public class TruncationContractTests
         nullReason.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("reason");
         undefined.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be("truncation");
     }
+
+    [Theory]
+    [InlineData("a", 121)]
+    [InlineData("a", 123)]
+    [InlineData("\u0416", 122)]
+    [InlineData("\u4E2D", 123)]
+    [InlineData("\uD83D\uDC4B", 123)]
+    public void AReasonOf121To123Bytes_IsWrittenWhole_WithTheEllipsisOn(string unit, int bytes)
+    {
+        // RFC 6455 §5.5: 123 bytes of reason fit, so nothing is cut, though the first 120 bytes leave too little room for
+        // the rest and an ellipsis.
+        int width = Encoding.UTF8.GetByteCount(unit);
+        string reason = new string('x', bytes % width) + string.Concat(Enumerable.Repeat(unit, bytes / width));
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.TruncateWithEllipsis, out int written, out int dropped).Should().BeTrue();
+
+        destination[2..written].Should().Equal(Encoding.UTF8.GetBytes(reason));
+        dropped.Should().Be(0);
+    }
 }

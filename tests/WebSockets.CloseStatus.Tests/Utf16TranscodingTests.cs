@@ -10,20 +10,13 @@ using Xunit;
 namespace WebSockets.CloseStatus.Tests;
 
 /// <summary>
-/// The UTF-16 to UTF-8 transcoder the char writers use (issue #28), on each of its paths (the 128-bit blocks and the
-/// scalar loop; the netstandard2.0 build has the loop only), against .NET's own strict encoder, <c>Utf8.FromUtf16</c>
-/// with <c>replaceInvalidSequences: false</c> (RFC 3629 §3: a lone surrogate is not a scalar value and has no UTF-8 form).
-/// Every check compares the status, the count and the bytes, and that no byte past the count was written.
+/// The UTF-16 to UTF-8 transcoder the char writers use (the netstandard2.0 build's scalar loop; on .NET, the call to the
+/// runtime's), against .NET's own strict encoder, <c>Utf8.FromUtf16</c> with <c>replaceInvalidSequences: false</c>
+/// (RFC 3629 §3: a lone surrogate is not a scalar value and has no UTF-8 form). Every check compares the status, both
+/// counts and the bytes, and that no byte past the count was written.
 /// </summary>
-[Collection(nameof(Utf16TranscodingTests))] // one at a time: they narrow a process-wide switch
 public class Utf16TranscodingTests
 {
-#if LIBRARY_NETSTANDARD2_0
-    public static readonly int[] Paths = [128, 0]; // the scalar loop, with and without Vector.Narrow (Mono's path)
-#else
-    public static readonly int[] Paths = [128, 0];
-#endif
-
     private const byte Untouched = 0xA5; // a byte no UTF-8 output of these inputs ends with at the same place by chance alone
 
     private static readonly int s_cases = int.TryParse(Environment.GetEnvironmentVariable("CLOSESTATUS_FUZZ_CASES"), out int cases) ? cases / 5 : 200_000;
@@ -35,41 +28,25 @@ public class Utf16TranscodingTests
         '\u0421', '\u0430', ' ',
     ];
 
-    public static TheoryData<int> AllPaths() => [.. Paths];
-
     /// <summary>Fails, with the input in hex, unless the transcoder and .NET agree on every output, and nothing past the output was written.</summary>
     private static void AssertAgreesWithDotNet(ReadOnlySpan<char> source, int destinationLength)
     {
         byte[] expected = new byte[destinationLength];
-        OperationStatus expectedStatus = Utf8.FromUtf16(source, expected, out _, out int expectedWritten, replaceInvalidSequences: false);
+        OperationStatus expectedStatus = Utf8.FromUtf16(source, expected, out int expectedRead, out int expectedWritten, replaceInvalidSequences: false);
 
         byte[] actual = new byte[destinationLength];
         actual.AsSpan().Fill(Untouched);
-        OperationStatus status = Utf16Transcoding.FromUtf16(source, actual, out int written);
+        OperationStatus status = Utf16Transcoding.FromUtf16(source, actual, out int read, out int written);
 
-        bool same = status == expectedStatus && written == expectedWritten
+        bool same = status == expectedStatus && read == expectedRead && written == expectedWritten
             && actual.AsSpan(0, written).SequenceEqual(expected.AsSpan(0, written))
             && actual.AsSpan(written).IndexOfAnyExcept(Untouched) < 0;
         if (!same)
         {
             string hex = string.Concat(source.ToArray().Select(c => ((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture) + " "));
             throw new Xunit.Sdk.XunitException(
-                $"path {Utf16Transcoding.MaxVectorBits}: {hex}({source.Length} chars) into {destinationLength} bytes: {status}, {written} bytes " +
-                $"{Convert.ToHexString(actual)}; .NET says {expectedStatus}, {expectedWritten} bytes {Convert.ToHexString(expected.AsSpan(0, expectedWritten))}");
-        }
-    }
-
-    private static void WithPath(int bits, Action body)
-    {
-        int saved = Utf16Transcoding.MaxVectorBits;
-        Utf16Transcoding.MaxVectorBits = bits;
-        try
-        {
-            body();
-        }
-        finally
-        {
-            Utf16Transcoding.MaxVectorBits = saved;
+                $"{hex}({source.Length} chars) into {destinationLength} bytes: {status}, {read} chars, {written} bytes " +
+                $"{Convert.ToHexString(actual)}; .NET says {expectedStatus}, {expectedRead} chars, {expectedWritten} bytes {Convert.ToHexString(expected.AsSpan(0, expectedWritten))}");
         }
     }
 
@@ -83,9 +60,8 @@ public class Utf16TranscodingTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void Every_BMP_char_on_every_lane_and_as_the_last_blocks_shared_chars(int path) => WithPath(path, () =>
+    [Fact]
+    public void Every_BMP_char_at_each_position_of_short_texts()
     {
         // 4-7 chars (the first 4 and the last 4 as one block), 8 chars (one block), and 15 (a block and a last block that
         // shares 1 char with it; Each_kind_of_char_at_each_position covers every other overlap).
@@ -110,11 +86,10 @@ public class Utf16TranscodingTests
                 }
             }
         }
-    });
+    }
 
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void Each_kind_of_char_at_each_position_of_each_length_up_to_three_blocks_at_every_destination_length(int path) => WithPath(path, () =>
+    [Fact]
+    public void Each_kind_of_char_at_each_position_of_each_length_up_to_24_at_every_destination_length()
     {
         // RFC 3629 §3: 1 byte below U+0080, 2 below U+0800, 3 up to U+FFFF; a pair is one scalar of 4 bytes.
         string[] pieces = [.. s_chars.Select(c => c.ToString()), "\uD83D\uDE00", "\uDBFF\uDFFF", "\uD800\uDC00"];
@@ -133,11 +108,10 @@ public class Utf16TranscodingTests
                 }
             }
         }
-    });
+    }
 
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void ASCII_of_every_length_with_one_other_char_anywhere_or_none_at_every_destination_length(int path) => WithPath(path, () =>
+    [Fact]
+    public void ASCII_of_every_length_with_one_other_char_anywhere_or_none_at_every_destination_length()
     {
         // The short-reason step (8-32 chars: first and last 8 or 16 overlapping) and the 16-, 32- and 64-char ASCII runs,
         // each with a char that takes it off the ASCII step at every position, and cut by the destination at every length.
@@ -156,11 +130,10 @@ public class Utf16TranscodingTests
                 }
             }
         }
-    });
+    }
 
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void A_lone_surrogate_at_every_position_is_invalid_data_after_the_scalars_before_it(int path) => WithPath(path, () =>
+    [Fact]
+    public void A_lone_surrogate_at_every_position_is_invalid_data_after_the_scalars_before_it()
     {
         // RFC 3629 §3: surrogate code points (U+D800-U+DFFF) must not be encoded; a high one needs a low one right after.
         // A high one before each char just outside the low range (DBFF, E000), as well as before a high one and ASCII.
@@ -175,18 +148,17 @@ public class Utf16TranscodingTests
                     {
                         char[] text = Enumerable.Repeat(filler, length).ToArray();
                         surrogate.CopyTo(0, text, position, surrogate.Length);
-                        Utf16Transcoding.FromUtf16(text, new byte[200], out int written).Should().Be(OperationStatus.InvalidData);
+                        Utf16Transcoding.FromUtf16(text, new byte[200], out _, out int written).Should().Be(OperationStatus.InvalidData);
                         written.Should().Be(System.Text.Encoding.UTF8.GetByteCount(text, 0, position));
                         AssertAgreesWithDotNet(text, 200);
                     }
                 }
             }
         }
-    });
+    }
 
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void Random_text_in_every_script_at_random_destination_lengths(int path) => WithPath(path, () =>
+    [Fact]
+    public void Random_text_in_every_script_at_random_destination_lengths()
     {
         var random = new Random(28);
         string[] alphabet =
@@ -216,11 +188,10 @@ public class Utf16TranscodingTests
             int destination = random.Next(3) == 0 ? random.Next(0, (count * 3) + 2) : (count * 3) + 1;
             AssertAgreesWithDotNet(buffer.AsSpan(0, count), destination);
         }
-    });
+    }
 
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void A_high_surrogate_that_ends_the_span_is_lone_though_a_low_one_follows_it_in_memory(int path) => WithPath(path, () =>
+    [Fact]
+    public void A_high_surrogate_that_ends_the_span_is_lone_though_a_low_one_follows_it_in_memory()
     {
         // RFC 3629 §3: the span is the text; a pair cut by its end is a lone high surrogate, whatever lies beyond it.
         foreach (char filler in new[] { 'a', '\u0430', '\u4E2D' })
@@ -229,41 +200,15 @@ public class Utf16TranscodingTests
             {
                 char[] memory = [.. Enumerable.Repeat(filler, length - 1), '\uD83D', '\uDE00', 'a'];
                 ReadOnlySpan<char> text = memory.AsSpan(0, length);
-                Utf16Transcoding.FromUtf16(text, new byte[200], out int written).Should().Be(OperationStatus.InvalidData);
+                Utf16Transcoding.FromUtf16(text, new byte[200], out _, out int written).Should().Be(OperationStatus.InvalidData);
                 written.Should().Be(System.Text.Encoding.UTF8.GetByteCount(memory, 0, length - 1));
                 AssertAgreesWithDotNet(text, 200);
             }
         }
-    });
-
-#if LIBRARY_NETSTANDARD2_0
-    [Theory]
-    [InlineData(".NET 10.0.12", true)]
-    [InlineData(".NET 8.0.11", true)]
-    [InlineData(".NET Core 3.1.32", true)]
-    [InlineData(".NET Framework 4.8.9290.0", false)]
-    [InlineData(".NET Native 2.2.12-rel-29512-00", false)]
-    [InlineData("Mono 6.12.0.206", false)]
-    [InlineData("Mono 6.8.0.105 (Debian 6.8.0.105+dfsg-3.3+deb12u1 Sat Jun 21 16:33:59 UTC 2025)", false)]
-    [InlineData("", false)]
-    public void The_netstandard2_0_build_uses_vectors_on_dotNet_Core_runtimes_only(string frameworkDescription, bool vectors)
-    {
-        // The runtimes whose RuntimeInformation.FrameworkDescription this is: Vector<T> made Mono 3-6x slower, and
-        // .NET Framework was not measured.
-        PortableVectors.IsDotNetCore(frameworkDescription).Should().Be(vectors);
     }
 
     [Fact]
-    public void The_netstandard2_0_build_narrows_with_vectors_on_this_runtime_unless_the_path_is_the_scalar_loop()
-    {
-        PortableVectors.AreFast.Should().Be(System.Numerics.Vector.IsHardwareAccelerated, "the tests run on .NET");
-        WithPath(128, () => Utf16Transcoding.NarrowsWithVectors.Should().BeTrue());
-        WithPath(0, () => Utf16Transcoding.NarrowsWithVectors.Should().BeFalse());
-    }
-#endif
-
-    [Fact]
-    public void The_close_reasons_of_the_benchmarks_transcode_as_dotNet_does_on_every_path()
+    public void The_close_reasons_of_the_benchmarks_transcode_as_dotNet_does()
     {
         string[] reasons =
         [
@@ -271,15 +216,9 @@ public class Utf16TranscodingTests
             "\u0421\u0435\u0440\u0432\u0435\u0440 \u0437\u0430\u043A\u0440\u044B\u0442", "\u670D\u52A1\u5668\u5DF2\u5173\u95ED", "\uD83D\uDC4B",
             "\u041E\u0448\u0438\u0431\u043A\u0430: \u670D\u52A1\u5668 \uD83D\uDE00 bye",
         ];
-        foreach (int path in Paths)
+        foreach (string reason in reasons)
         {
-            WithPath(path, () =>
-            {
-                foreach (string reason in reasons)
-                {
-                    AssertAtEveryDestinationLength(reason);
-                }
-            });
+            AssertAtEveryDestinationLength(reason);
         }
     }
 }

@@ -13,29 +13,19 @@ using Xunit;
 namespace WebSockets.CloseStatus.Tests;
 
 /// <summary>
-/// The UTF-8 validator (RFC 3629, Unicode Table 3-7) on every path this machine has (issue #18): each test narrows it
-/// to the 512-, 256- and 128-bit vector paths and to the scalar loop in turn, and compares it with .NET's own decoder
-/// (Utf8.ToUtf16 without replacement: the index of the first ill-formed byte). The netstandard2.0 build has only the
-/// scalar loop: there the tests run it with its Vector&lt;T&gt; ASCII skip (512, as on .NET) and without (0, as on Mono).
+/// The UTF-8 validator (RFC 3629, Unicode Table 3-7): the netstandard2.0 build's scalar loop, and on .NET the runtime's
+/// verdict and the index the writers' messages and cuts name, against .NET's own decoder (Utf8.ToUtf16 without
+/// replacement: the index of the first ill-formed byte).
 /// </summary>
-[Collection(nameof(Utf8ValidationTests))] // one at a time: they narrow a process-wide switch
 public class Utf8ValidationTests
 {
-#if LIBRARY_NETSTANDARD2_0
-    public static readonly int[] Paths = [512, 0]; // the scalar loop, with and without its Vector<T> ASCII skip (Mono's path)
-#else
-    public static readonly int[] Paths = [512, 256, 128, 0];
-#endif
-
-    // Where a sequence is put: on and across the block boundaries of each path (16, 32 and 64 bytes).
+    // Where a sequence is put: on and across the 8-byte blocks of the scalar loop and the 16-, 32- and 64-byte vectors a validator may use.
     private static readonly int[] s_positions = [0, 1, 13, 14, 15, 16, 17, 29, 30, 31, 32, 33, 61, 62, 63, 64, 65, 125];
 
     // The byte values that decide Table 3-7: each range's edges, the special second bytes of E0, ED, F0, F4, and bytes that are never UTF-8.
     private static readonly byte[] s_deciding = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xFF];
 
     private static readonly int s_cases = int.TryParse(Environment.GetEnvironmentVariable("CLOSESTATUS_FUZZ_CASES"), out int cases) ? cases : 1_000_000;
-
-    public static TheoryData<int> AllPaths() => [.. Paths];
 
     /// <summary>The index .NET's decoder stops at, or -1: an oracle outside this library.</summary>
     private static int Oracle(ReadOnlySpan<byte> source)
@@ -44,10 +34,7 @@ public class Utf8ValidationTests
         return Utf8.ToUtf16(source, chars, out int read, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done ? -1 : read;
     }
 
-    /// <summary>
-    /// Fails, with the input in hex, unless the validator names the index .NET's decoder stops at, and its verdict alone
-    /// (which the vector paths reach without searching for the index) agrees.
-    /// </summary>
+    /// <summary>Fails, with the input in hex, unless the validator names the index .NET's decoder stops at, and its verdict agrees.</summary>
     private static void AssertAgreesWithDotNet(ReadOnlySpan<byte> source)
     {
         int expected = Oracle(source);
@@ -55,25 +42,11 @@ public class Utf8ValidationTests
         bool valid = Utf8Validation.IsValid(source);
         if (actual != expected || valid != expected < 0)
         {
-            throw new Xunit.Sdk.XunitException($"path {Utf8Validation.MaxVectorBits}: {Convert.ToHexString(source)} ({source.Length} bytes): index {actual}, valid {valid}; .NET says {expected}");
+            throw new Xunit.Sdk.XunitException($"{Convert.ToHexString(source)} ({source.Length} bytes): index {actual}, valid {valid}; .NET says {expected}");
         }
     }
 
-    private static void WithPath(int bits, Action body)
-    {
-        int saved = Utf8Validation.MaxVectorBits;
-        Utf8Validation.MaxVectorBits = bits;
-        try
-        {
-            body();
-        }
-        finally
-        {
-            Utf8Validation.MaxVectorBits = saved;
-        }
-    }
-
-    /// <summary>Puts <paramref name="sequence"/> at <paramref name="position"/> in 130 bytes of ASCII, after a 2-byte scalar at 0 when <paramref name="lead"/> is set (so the vector blocks start at 0), and checks the result.</summary>
+    /// <summary>Puts <paramref name="sequence"/> at <paramref name="position"/> in 130 bytes of ASCII, after a 2-byte scalar at 0 when <paramref name="lead"/> is set (so no block before the sequence is ASCII), and checks the result.</summary>
     private static void CheckAt(byte[] buffer, ReadOnlySpan<byte> sequence, int position, bool lead)
     {
         buffer.AsSpan().Fill((byte)'a');
@@ -87,9 +60,8 @@ public class Utf8ValidationTests
         AssertAgreesWithDotNet(buffer.AsSpan(0, Math.Min(buffer.Length, position + sequence.Length + (position % 3))));
     }
 
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void Rfc3629_EveryOneAndTwoByteSequence_OnAndAcrossBlockBoundaries(int bits) => WithPath(bits, () =>
+    [Fact]
+    public void Rfc3629_EveryOneAndTwoByteSequence_OnAndAcrossBlockBoundaries()
     {
         byte[] buffer = new byte[140];
 
@@ -119,12 +91,11 @@ public class Utf8ValidationTests
                 }
             }
         }
-    });
+    }
 
     /// <summary>All 2^24 three-byte sequences at each boundary position of every path; with CLOSESTATUS_FUZZ_CASES under a million (mutation runs), the bytes that decide Table 3-7 only.</summary>
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void Rfc3629_EveryThreeByteSequence_OnAndAcrossBlockBoundaries(int bits) => WithPath(bits, () =>
+    [Fact]
+    public void Rfc3629_EveryThreeByteSequence_OnAndAcrossBlockBoundaries()
     {
         byte[] values = s_cases >= 1_000_000
             ? [.. Enumerable.Range(0, 256).Select(v => (byte)v)]
@@ -148,12 +119,11 @@ public class Utf8ValidationTests
                 }
             }
         });
-    });
+    }
 
     /// <summary>Four-byte sequences whose bytes decide Table 3-7, at each boundary; the whole 2^32 is the long-running <c>Utf8Exhaustive</c> test.</summary>
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void Rfc3629_FourByteSequences_BoundaryValues(int bits) => WithPath(bits, () =>
+    [Fact]
+    public void Rfc3629_FourByteSequences_BoundaryValues()
     {
         byte[] values = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xF7, 0xF8, 0xFF];
         byte[] buffer = new byte[140];
@@ -175,7 +145,7 @@ public class Utf8ValidationTests
                 }
             }
         }
-    });
+    }
 
     /// <summary>
     /// Every 1- and 2-byte sequence, the 3-byte ones Table 3-7 decides on and 4-byte boundary values, inside text of each
@@ -183,9 +153,8 @@ public class Utf8ValidationTests
     /// 11 of its characters, so the sequence falls on each offset of its eight-byte blocks and pairs, with 0 to 3 more
     /// after it, so the input ends on each byte of a zero-padded last block.
     /// </summary>
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void Rfc3629_SequencesInsideTextOfEveryScript_OnEachBlockOffset(int bits) => WithPath(bits, () =>
+    [Fact]
+    public void Rfc3629_SequencesInsideTextOfEveryScript_OnEachBlockOffset()
     {
         string[] texts = ["abcdefghijkl", "Жук и ёж, да", "世界你好再见谢谢服务器关", "Жa世😀é,b€Жы ф"];
         byte[] values = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF4, 0xF5, 0xF8, 0xFF];
@@ -256,15 +225,14 @@ public class Utf8ValidationTests
                 }
             }
         });
-    });
+    }
 
     /// <summary>
     /// ASCII runs of 0–100 bytes after multibyte text, which the scalar loop skips a vector and then eight bytes at a time,
     /// with an ill-formed or cut-off sequence at points along the run: a skip never passes over an error.
     /// </summary>
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void AsciiRunsAfterMultibyteText_SkipNoError(int bits) => WithPath(bits, () =>
+    [Fact]
+    public void AsciiRunsAfterMultibyteText_SkipNoError()
     {
         string[] leads = ["é", "世", "😀", "Жы"];
         byte[][] errors = [[], [0xFF], [0x80], [0xC3], [0xE4, 0xB8], [0xED, 0xA0, 0x80], [0xF0, 0x9F, 0x98]];
@@ -283,16 +251,15 @@ public class Utf8ValidationTests
                 }
             }
         }
-    });
+    }
 
     /// <summary>
     /// Each byte 0x80–0xFF followed by each ASCII byte repeated, at each offset of two blocks: the eight-byte loop judges
     /// a block by bit masks over its lanes, so the filler must take every bit pattern (a lowercase filler alone, as in
     /// the tests above, has bit 5 set, which hides a mask that forgets which lanes are leads; mutation testing found it).
     /// </summary>
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void NonAsciiByteBeforeEveryAsciiFiller_OnEachBlockOffset(int bits) => WithPath(bits, () =>
+    [Fact]
+    public void NonAsciiByteBeforeEveryAsciiFiller_OnEachBlockOffset()
     {
         byte[] source = new byte[24];
         for (int filler = 0; filler < 0x80; filler++)
@@ -307,7 +274,7 @@ public class Utf8ValidationTests
                 }
             }
         }
-    });
+    }
 
     private static IEnumerable<string> EnumerateScalars(string text)
     {
@@ -322,9 +289,8 @@ public class Utf8ValidationTests
     /// off at the end): every 1- and 2-byte sequence, and 3- and 4-byte ones of the bytes that decide RFC 3629's Table
     /// 3-7, at every position of short lengths, in ASCII and after a 2-byte character.
     /// </summary>
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void Rfc3629_ShortInputs_EverySequenceAtEveryPosition(int bits) => WithPath(bits, () =>
+    [Fact]
+    public void Rfc3629_ShortInputs_EverySequenceAtEveryPosition()
     {
         // A mutation run (CLOSESTATUS_FUZZ_CASES under a million) takes the 2-byte sequences of the deciding bytes only.
         IEnumerable<byte[]> pairs = s_cases >= 1_000_000
@@ -366,16 +332,15 @@ public class Utf8ValidationTests
                 }
             }
         });
-    });
+    }
 
     /// <summary>Random reasons in many scripts, then mutated: bit flips, replaced, inserted and deleted bytes, cut ends.</summary>
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void MutatedRandomText_AgreesWithDotNet(int bits) => WithPath(bits, () =>
+    [Fact]
+    public void MutatedRandomText_AgreesWithDotNet()
     {
         string[] pieces = ["a", "bye ", "é", "Ж", "ب", "ह", "世", "界", "한", "😀", "👍🏽", "\u0301", "\uFFFD", "\U0010FFFF", "\uE000"];
         byte[] specials = [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF, 0x00, 0x7F];
-        var random = new Random(6455 + bits);
+        var random = new Random(6455);
         int cases = Math.Max(20_000, s_cases / 2);
         var text = new StringBuilder();
         for (int n = 0; n < cases; n++)
@@ -405,11 +370,10 @@ public class Utf8ValidationTests
             byte[] source = [.. bytes];
             AssertAgreesWithDotNet(source);
         }
-    });
+    }
 
-    [Theory]
-    [MemberData(nameof(AllPaths))]
-    public void Writers_NameTheExactIndex_OnEveryPath(int bits) => WithPath(bits, () =>
+    [Fact]
+    public void Writers_NameTheExactIndex()
     {
         byte[] destination = new byte[ClosePayload.MaxLength];
         foreach (int position in new[] { 0, 15, 16, 31, 32, 63, 64, 100, 120 })
@@ -423,41 +387,6 @@ public class Utf8ValidationTests
 
             write.Should().Throw<ArgumentException>().WithMessage($"The reason is not well-formed UTF-8 at byte index {expected} *");
         }
-    });
-
-    [Fact]
-    public void PathSwitch_NarrowsThePath_ToWhatTheRuntimeHas()
-    {
-        int widest = Utf8Validation.ActiveVectorBits;
-        foreach (int bits in Paths)
-        {
-            WithPath(bits, () => Utf8Validation.ActiveVectorBits.Should().Be(Math.Min(bits, widest)));
-        }
-    }
-
-    /// <summary>The path is the widest the runtime allows: CI turns the wider instruction sets off with the runtime's own switches and runs this class again.</summary>
-    [Fact]
-    public void ActivePath_IsTheWidestTheRuntimeAllows()
-    {
-        int active = Utf8Validation.ActiveVectorBits;
-        Console.WriteLine($"UTF-8 validator path: {active} bits");
-#if LIBRARY_NETSTANDARD2_0
-        // No hardware intrinsics there: only the scalar loop's Vector<T> skip, on .NET (Core) runtimes (this one).
-        active.Should().Be(System.Numerics.Vector.IsHardwareAccelerated ? 8 * System.Numerics.Vector<byte>.Count : 0, "the tests run on .NET");
-#else
-        static bool Off(string isa) => Environment.GetEnvironmentVariable("DOTNET_" + isa) == "0";
-        int ceiling = Off("EnableHWIntrinsic") ? 0 : Off("EnableAVX2") ? 128 : Off("EnableAVX512") || Off("EnableAVX512F") ? 256 : 512;
-        active.Should().BeLessThanOrEqualTo(ceiling);
-        if (ceiling > 0 && (System.Runtime.Intrinsics.X86.Ssse3.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported))
-        {
-            active.Should().BeGreaterThanOrEqualTo(128, "every x64 and Arm64 CPU .NET 10 runs on has a 128-bit path");
-        }
-
-        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && ceiling >= 256)
-        {
-            active.Should().BeGreaterThanOrEqualTo(256);
-        }
-#endif
     }
 
     /// <summary>
@@ -476,33 +405,30 @@ public class Utf8ValidationTests
         try
         {
             string[] texts = ["aé€😀Ж", "Жук ", "世界", "a", "😀"];
-            foreach ((int bits, byte[] text) in Paths.SelectMany(b => texts.Select(t => (b, Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(t, 140)))))))
+            foreach (byte[] text in texts.Select(t => Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(t, 140)))))
             {
-                WithPath(bits, () =>
+                for (int length = 0; length <= 130; length++)
                 {
-                    for (int length = 0; length <= 130; length++)
+                    foreach (byte last in new byte[] { (byte)'a', 0xC3, 0xE2, 0xF0, 0x80 })
                     {
-                        foreach (byte last in new byte[] { (byte)'a', 0xC3, 0xE2, 0xF0, 0x80 })
+                        foreach (bool atStart in new[] { false, true })
                         {
-                            foreach (bool atStart in new[] { false, true })
+                            unsafe
                             {
-                                unsafe
+                                byte* address = atStart ? (byte*)page : (byte*)page + pageSize - length;
+                                var span = new Span<byte>(address, length);
+                                text.AsSpan(0, length).CopyTo(span);
+                                if (length > 0)
                                 {
-                                    byte* address = atStart ? (byte*)page : (byte*)page + pageSize - length;
-                                    var span = new Span<byte>(address, length);
-                                    text.AsSpan(0, length).CopyTo(span);
-                                    if (length > 0)
-                                    {
-                                        span[^1] = last;
-                                    }
-
-                                    Utf8Validation.IndexOfInvalid(span).Should().Be(Oracle(span));
-                                    Utf8Validation.IsValid(span).Should().Be(Oracle(span) < 0);
+                                    span[^1] = last;
                                 }
+
+                                Utf8Validation.IndexOfInvalid(span).Should().Be(Oracle(span));
+                                Utf8Validation.IsValid(span).Should().Be(Oracle(span) < 0);
                             }
                         }
                     }
-                });
+                }
             }
         }
         finally

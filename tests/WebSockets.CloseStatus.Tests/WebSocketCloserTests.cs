@@ -416,6 +416,53 @@ public sealed class WebSocketCloserTests
         socket.Receives.Should().Be(1);
     }
 
+    // ---- SendAsync: no data after this endpoint's close frame (RFC 6455 §5.5.1) ----
+
+    [Fact]
+    public async Task Send_WhileOpen_Sends_AfterTheCloseBegan_SendsNothing()
+    {
+        var socket = new ScriptedWebSocket();
+        WebSocketCloser closer = CloserOf(socket);
+        Task<WebSocketReceiveResult> loop = Receive(closer);
+
+        (await closer.SendAsync(new ArraySegment<byte>(new byte[7]), WebSocketMessageType.Binary, true, CancellationToken.None)).Should().BeTrue();
+        Task<WebSocketCloseResult> closing = closer.CloseAsync(Status.ServiceRestart, null, CancellationToken.None);
+        bool afterClose = await closer.SendAsync(new ArraySegment<byte>(new byte[3]), WebSocketMessageType.Text, true, CancellationToken.None);
+
+        afterClose.Should().BeFalse("the close frame went out: no data may follow it");
+        socket.DataSent.Should().Equal(7);
+        socket.Abort();
+        await Within(closing);
+        (await closer.SendAsync(new ArraySegment<byte>(new byte[1]), WebSocketMessageType.Text, true, CancellationToken.None)).Should().BeFalse("the connection has ended");
+        (await Within(loop)).MessageType.Should().Be(WebSocketMessageType.Close);
+    }
+
+    [Fact]
+    public async Task Send_TheConnectionFails_False_NotThrown()
+    {
+        var socket = new ScriptedWebSocket { SendFailure = new WebSocketException(WebSocketError.ConnectionClosedPrematurely) };
+        WebSocketCloser closer = CloserOf(socket);
+
+        (await closer.SendAsync(new ArraySegment<byte>(new byte[2]), WebSocketMessageType.Binary, true, CancellationToken.None)).Should().BeFalse();
+        socket.State.Should().Be(WebSocketState.Aborted);
+    }
+
+    [Fact]
+    public async Task Send_RefusedBecauseTheCloseWentOutMeanwhile_False_OtherwiseTheRefusalPropagates()
+    {
+        // System.Net refuses a send that meets a close in flight with InvalidOperationException: a race, not a bug.
+        var socket = new ScriptedWebSocket { SendFailure = new InvalidOperationException("a send is in flight") };
+        WebSocketCloser closer = CloserOf(socket);
+        socket.OnSend = () => { _ = closer.CloseAsync(Status.NormalClosure, null, CancellationToken.None); socket.OnSend = null; };
+
+        (await closer.SendAsync(new ArraySegment<byte>(new byte[2]), WebSocketMessageType.Binary, true, CancellationToken.None)).Should().BeFalse();
+
+        var other = new ScriptedWebSocket { SendFailure = new InvalidOperationException("a bug") };
+        await FluentActions.Awaiting(() => CloserOf(other).SendAsync(new ArraySegment<byte>(new byte[2]), WebSocketMessageType.Binary, true, CancellationToken.None))
+            .Should().ThrowAsync<InvalidOperationException>().WithMessage("a bug");
+        socket.Abort();
+    }
+
     // ---- programming errors propagate; connection ends become results ----
 
     [Fact]

@@ -250,8 +250,8 @@ dotnet build "$work/legacy" -c Release -nologo -v q
 echo "netstandard2.0 C# 7.3 consumer: ok"
 
 say "a .NET Framework 4.6.2 app in C# 7.3 runs the netstandard2.0 build on Mono (Debian's mono-runtime)"
-# Unity's scripting runtime grew from Mono, and there the netstandard2.0 build keeps its scalar loops (Vector<T> made
-# Mono slower: Internal/PortableVectors.cs). The app checks its writes and reads against Mono's own UTF-8 encoder.
+# Unity's scripting runtime grew from Mono, which runs the netstandard2.0 build's scalar UTF-8 and UTF-16 loops. The app
+# checks its writes and reads against Mono's own UTF-8 encoder.
 if ! command -v mono >/dev/null 2>&1 || [ ! -e /usr/lib/mono/4.5/System.Core.dll ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo=sudo

@@ -2,7 +2,7 @@ using System;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 #if NET
-using System.Runtime.Intrinsics;
+using System.Text.Unicode;
 #endif
 
 namespace WebSockets.CloseStatus.Internal;
@@ -10,32 +10,23 @@ namespace WebSockets.CloseStatus.Internal;
 /// <summary>UTF-16 to UTF-8 that rejects lone surrogates, the same on every target.</summary>
 internal static partial class Utf16Transcoding
 {
-    /// <summary>The widest vector path the tests let the transcoder use: 128, or 0 for the scalar loop.</summary>
-    /// <remarks>Every path gives the same answers, so a test that narrows it changes only which code runs in other tests. The netstandard2.0 build has the scalar loop only; above 0, it narrows ASCII with <c>Vector.Narrow</c> where that is fast (<c>PortableVectors</c>).</remarks>
-    internal static int MaxVectorBits { get; set; } = 128;
-
     /// <summary>
     /// Transcodes <paramref name="source"/> into <paramref name="destination"/> as <c>Utf8.FromUtf16</c> does with
     /// <c>replaceInvalidSequences: false</c>: <see cref="OperationStatus.InvalidData"/> at a lone surrogate,
     /// <see cref="OperationStatus.DestinationTooSmall"/> at the first scalar that does not fit, whichever comes first.
     /// </summary>
     /// <remarks>
-    /// No byte of <paramref name="destination"/> past <paramref name="bytesWritten"/> is written. On .NET, a reason of 4
-    /// chars or more goes up to 8 chars per step (see Utf16Transcoding.Vector.cs); shorter ones, and the netstandard2.0
-    /// build, take the scalar loop. A close reason is at most 123 bytes, so the runtime's set-up for long text is what
-    /// a reason would pay for most: both paths start at once.
+    /// What was written is the longest run of whole scalars before the stop, and no byte of
+    /// <paramref name="destination"/> past <paramref name="bytesWritten"/> is written. On .NET it is the runtime's
+    /// own call; the netstandard2.0 build, which has no <c>Utf8</c> class, takes a scalar loop.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static OperationStatus FromUtf16(ReadOnlySpan<char> source, Span<byte> destination, out int bytesWritten)
-    {
+    public static OperationStatus FromUtf16(ReadOnlySpan<char> source, Span<byte> destination, out int charsRead, out int bytesWritten) =>
 #if NET
-        if (source.Length >= 4 && IsVectorPathActive)
-        {
-            return FromUtf16Vector128(source, destination, out bytesWritten);
-        }
+        Utf8.FromUtf16(source, destination, out charsRead, out bytesWritten, replaceInvalidSequences: false);
+#else
+        FromUtf16Scalar(source, destination, out charsRead, out bytesWritten);
 #endif
-        return FromUtf16Scalar(source, destination, 0, 0, out bytesWritten);
-    }
 
     /// <summary>
     /// Walks <paramref name="source"/> scalar by scalar and stops before the first one that would take the UTF-8

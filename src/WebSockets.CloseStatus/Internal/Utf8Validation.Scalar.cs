@@ -1,14 +1,13 @@
+#if !NET
 using System;
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace WebSockets.CloseStatus.Internal;
 
 /// <summary>
-/// The scalar loop: the netstandard2.0 build's only path, .NET's without SSSE3/AdvSimd, and the vector paths' way to
-/// the exact index of an error. Each sequence is checked as one little-endian 32-bit word: a mask and a compare say
+/// The netstandard2.0 build's validator, which has no <c>Utf8.IsValid</c> to call. Each sequence is checked as one little-endian 32-bit word: a mask and a compare say
 /// which length its lead byte starts and that the continuations are there, and a test of a few more bits applies
 /// Table 3-7's narrower second-byte ranges. Text in one script is runs of one sequence length: 3-byte sequences are
 /// checked two at a time, and ASCII and 2-byte sequences, which alternate in Cyrillic or Arabic text, eight bytes at a
@@ -40,31 +39,16 @@ internal static partial class Utf8Validation
     private const uint Seq4Mask = 0xC0C0_C0F8;
     private const uint Seq4 = 0x8080_80F0;
 
-#if NET
-    private const bool SkipsAsciiWithVectors = true; // Vector<T> is SIMD wherever .NET runs
-#else
-    // Where the runtime makes Vector<T> fast (PortableVectors), unless a test narrowed the path to the scalar loop alone.
-    private static bool SkipsAsciiWithVectors => ActiveVectorBits > 0;
-#endif
-
-    /// <summary>Like <see cref="IndexOfInvalid(ReadOnlySpan{byte})"/>, from <paramref name="start"/>, where no sequence may begin before.</summary>
-    private static int IndexOfInvalid(ReadOnlySpan<byte> source, int start)
+    /// <summary>The index of the first byte of the first ill-formed sequence in <paramref name="source"/>, or -1.</summary>
+    private static int IndexOfInvalidScalar(ReadOnlySpan<byte> source)
     {
         ref byte origin = ref MemoryMarshal.GetReference(source);
         int length = source.Length;
-        int i = start;
+        int i = 0;
         while (true)
         {
             // ASCII and 2-byte sequences (a 2-byte script with ASCII spaces and punctuation), eight bytes at a time, with
-            // no branch on which bytes are which: bit 7 of each byte lane marks what the byte is. A long ASCII run goes
-            // a vector at a time first.
-            while (SkipsAsciiWithVectors
-                && length - i >= Vector<byte>.Count
-                && (MemoryMarshal.Read<Vector<byte>>(source.Slice(i)) & new Vector<byte>(0x80)) == Vector<byte>.Zero)
-            {
-                i += Vector<byte>.Count;
-            }
-
+            // no branch on which bytes are which: bit 7 of each byte lane marks what the byte is.
             ulong carry = 0; // a lead in the last byte of the block before: the first byte of this one must continue it
             while (true)
             {
@@ -188,3 +172,4 @@ internal static partial class Utf8Validation
         return count > 0 ? Unsafe.Add(ref origin, index) : 0UL;
     }
 }
+#endif

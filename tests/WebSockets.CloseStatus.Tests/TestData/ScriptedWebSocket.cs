@@ -272,6 +272,7 @@ public sealed class ScriptedWebSocket(WebSocketState state = WebSocketState.Open
     // As System.Net's: data goes only where no close frame has gone out.
     public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
     {
+        OnSend?.Invoke();
         if (_state is not (WebSocketState.Open or WebSocketState.CloseReceived))
         {
             return Task.FromException(new WebSocketException(WebSocketError.InvalidState, $"SendAsync in {_state}"));
@@ -287,6 +288,9 @@ public sealed class ScriptedWebSocket(WebSocketState state = WebSocketState.Open
         DataSent.Add(buffer.Count);
         return Task.CompletedTask;
     }
+
+    /// <summary>Runs as a data send starts: a test's way to let something happen meanwhile.</summary>
+    public Action? OnSend { get; set; }
 
     /// <summary>The length of each data message sent.</summary>
     public List<int> DataSent { get; } = [];

@@ -1,0 +1,179 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+
+namespace WebSockets.CloseStatus.Benchmarks;
+
+/// <summary>
+/// Turns a finished run of <see cref="PatternBenchmarks"/> and <see cref="ColdBenchmarks"/> into the README's tables, one
+/// per pattern, and checks issue #40's targets: each char writer at most 1.05x its floor and the reader at most 1.10x
+/// the minimal reader, by median, in each pattern, with nothing allocated.
+/// </summary>
+public static class PatternTables
+{
+    private const double WriterTarget = 1.05;
+    private const double ReadTarget = 1.10;
+
+    // Each floor, then the cases measured against it.
+    private static readonly (string Floor, string[] Ours)[] s_groups =
+    [
+        ("MinimalStrict", ["OursChars", "OursCharsTruncating"]),
+        ("MinimalStrictFrame", ["OursFrameServer", "OursFrameServerTruncating", "OursHandshakeWriteClose"]),
+        ("MinimalStrictFrameMasked", ["OursFrameMasked", "OursFrameMaskedTruncating"]),
+        ("MinimalRead", ["OursRead"]),
+    ];
+
+    public static int Print(string artifacts)
+    {
+        string results = Path.Combine(artifacts, "results");
+        Dictionary<(string Pattern, string Workload, string Method), (double Median, string Allocated)> cases = [];
+        foreach (string suite in new[] { "PatternBenchmarks", "ColdBenchmarks" })
+        {
+            string csv = Path.Combine(results, $"WebSockets.CloseStatus.Benchmarks.{suite}-report.csv");
+            if (File.Exists(csv))
+            {
+                string[] lines = File.ReadAllLines(csv);
+                string[] header = Split(lines[0]);
+                int Column(string name) => Array.IndexOf(header, name);
+                foreach (string[] cells in lines.Skip(1).Select(Split))
+                {
+                    cases[(cells[Column("Pattern")], cells[Column("Workload")], cells[Column("Method")])] =
+                        (Nanoseconds(cells[Column("Median")]), cells[Column("Allocated")]);
+                }
+            }
+        }
+
+        if (cases.Count == 0)
+        {
+            Console.Error.WriteLine($"No PatternBenchmarks or ColdBenchmarks report under {results}.");
+            return 2;
+        }
+
+        var output = new StringBuilder();
+        var missed = new List<string>();
+        foreach (string pattern in Enum.GetNames<Pattern>())
+        {
+            string[] workloads = [.. Workload.ForPatterns.Select(w => w.Name).Where(w => s_groups.Any(g => cases.ContainsKey((pattern, w, g.Floor))))];
+            if (workloads.Length == 0)
+            {
+                missed.Add($"{pattern}: not measured");
+                continue;
+            }
+
+            output.AppendLine(CultureInfo.InvariantCulture, $"{pattern}: each floor's median in ns, each case's median over it").AppendLine();
+            output.AppendLine("| workload | " + string.Join(" | ", s_groups.Select(g => $"{g.Floor} (ns) | " + string.Join(" | ", g.Ours))) + " |");
+            output.AppendLine("| --- |" + string.Concat(Enumerable.Repeat(" ---: |", s_groups.Sum(g => 1 + g.Ours.Length))));
+            foreach (string workload in workloads)
+            {
+                var row = new List<string> { workload };
+                foreach ((string floor, string[] ours) in s_groups)
+                {
+                    if (!cases.TryGetValue((pattern, workload, floor), out var baseline))
+                    {
+                        row.AddRange(Enumerable.Repeat("-", 1 + ours.Length));
+                        missed.Add($"{pattern} {workload} {floor}: not measured");
+                        continue;
+                    }
+
+                    row.Add(baseline.Median.ToString("0.0", CultureInfo.InvariantCulture));
+                    foreach (string method in ours)
+                    {
+                        if (!cases.TryGetValue((pattern, workload, method), out var measured))
+                        {
+                            row.Add("-");
+                            missed.Add($"{pattern} {workload} {method}: not measured");
+                            continue;
+                        }
+
+                        double ratio = measured.Median / baseline.Median;
+                        double target = floor == "MinimalRead" ? ReadTarget : WriterTarget;
+                        row.Add(ratio.ToString("0.00", CultureInfo.InvariantCulture));
+                        if (ratio > target)
+                        {
+                            missed.Add($"{pattern} {workload} {method}: {ratio:0.00}x its floor (target {target:0.00}x)");
+                        }
+
+                        if (measured.Allocated is not ("0 B" or "-"))
+                        {
+                            missed.Add($"{pattern} {workload} {method}: allocated {measured.Allocated}");
+                        }
+                    }
+                }
+
+                output.AppendLine("| " + string.Join(" | ", row) + " |");
+            }
+
+            output.AppendLine();
+        }
+
+        output.AppendLine("Targets (issue #40): " + (missed.Count == 0 ? "all met" : $"{missed.Count} missed"));
+        foreach (string miss in missed)
+        {
+            output.AppendLine("- " + miss);
+        }
+
+        Console.Write(output.ToString());
+        return missed.Count == 0 ? 0 : 1;
+    }
+
+    // BenchmarkDotNet's times: "1,234.5 ns", "5.817 ns", "1.2 μs".
+    private static double Nanoseconds(string cell)
+    {
+        string[] parts = cell.Split(' ');
+        double value = double.Parse(parts[0], NumberStyles.Number, CultureInfo.InvariantCulture);
+        return parts.Length < 2 ? value : parts[1] switch
+        {
+            "μs" or "us" => value * 1e3,
+            "ms" => value * 1e6,
+            "s" => value * 1e9,
+            _ => value,
+        };
+    }
+
+    // A CSV line whose fields may be quoted (with "" for a quote inside).
+    private static string[] Split(string line)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < line.Length; i++)
+        {
+            char c = line[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return [.. fields];
+    }
+}
