@@ -43,7 +43,7 @@ public sealed class WebSocketCloseResult
     /// <summary>Gets whether the connection closed cleanly: close frames went both ways and the connection was not aborted (§7.1.4, §7.1.7).</summary>
     public bool WasClean { get; }
 
-    /// <summary>Gets who started closing: <see cref="CloseInitiator.Local"/> (this endpoint's close frame went first), <see cref="CloseInitiator.Remote"/> (the peer's arrived first), <see cref="CloseInitiator.None"/> (neither was sent: the connection just ended); <see langword="null"/> when the closer was made for a socket whose close it did not see.</summary>
+    /// <summary>Gets who started closing, as this endpoint saw it when it decided to close: <see cref="CloseInitiator.Local"/> (it closed before the peer's close frame had arrived), <see cref="CloseInitiator.Remote"/> (the peer's had arrived), <see cref="CloseInitiator.None"/> (neither was sent: the connection just ended); <see langword="null"/> when the closer was made for a socket whose close it did not see.</summary>
     public CloseInitiator? Initiator { get; }
 
     /// <summary>Gets whether the close's own timeout passed before the closing handshake finished, so the connection was aborted.</summary>

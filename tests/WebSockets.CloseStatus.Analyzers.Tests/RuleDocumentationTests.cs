@@ -13,7 +13,7 @@ public sealed class RuleDocumentationTests
     private static readonly string s_root = FindRoot();
 
     [Fact]
-    public void EveryRule_HasAWarning_AHelpLinkToItsSection_AndARowInTheReadme()
+    public void EveryRule_HasAWarning_AHelpLinkToItsSection_AndTheReadmeNamesIt()
     {
         string rules = File.ReadAllText(Path.Combine(s_root, "src", "WebSockets.CloseStatus.Analyzers", "README.md"));
         string readme = File.ReadAllText(Path.Combine(s_root, "README.md"));
@@ -27,7 +27,7 @@ public sealed class RuleDocumentationTests
             string anchor = rule.Id.ToLowerInvariant();
             rule.HelpLinkUri.Should().Be($"https://github.com/websockets-closestatus/WebSockets.CloseStatus/blob/main/src/WebSockets.CloseStatus.Analyzers/README.md#{anchor}");
             rules.Should().Contain($"\n## {rule.Id}\n", "the help link's anchor is the rule's heading");
-            readme.Should().Contain($"| {rule.Id} |", "the README lists every rule");
+            readme.Should().Contain(rule.Id, "the README names every rule; its table is in the analyzer's README");
         }
     }
 

@@ -41,6 +41,9 @@ public sealed class ScriptedWebSocket(WebSocketState state = WebSocketState.Open
 
     public List<(NetStatus Status, string? Description)> Sent { get; } = [];
 
+    /// <summary>The state each close frame was sent in: Open if ours went first, CloseReceived if the peer's had arrived.</summary>
+    public List<WebSocketState> SentWhile { get; } = [];
+
     public int Receives { get; private set; }
 
     public override NetStatus? CloseStatus => _closeStatus;
@@ -235,6 +238,7 @@ public sealed class ScriptedWebSocket(WebSocketState state = WebSocketState.Open
         lock (_stateLock)
         {
             Sent.Add((closeStatus, statusDescription));
+            SentWhile.Add(_state);
             _state = _state == WebSocketState.Open ? WebSocketState.CloseSent : WebSocketState.Closed;
         }
 
@@ -273,16 +277,16 @@ public sealed class ScriptedWebSocket(WebSocketState state = WebSocketState.Open
     public override Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken cancellationToken)
     {
         OnSend?.Invoke();
-        if (_state is not (WebSocketState.Open or WebSocketState.CloseReceived))
-        {
-            return Task.FromException(new WebSocketException(WebSocketError.InvalidState, $"SendAsync in {_state}"));
-        }
-
         if (SendFailure is { } failure)
         {
             SendFailure = null;
             Abort();
             return Task.FromException(failure);
+        }
+
+        if (_state is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        {
+            return Task.FromException(new WebSocketException(WebSocketError.InvalidState, $"SendAsync in {_state}"));
         }
 
         DataSent.Add(buffer.Count);
