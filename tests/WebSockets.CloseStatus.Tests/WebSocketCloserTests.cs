@@ -406,6 +406,16 @@ public sealed class WebSocketCloserTests
     }
 
     [Fact]
+    public void ASecondCloserForTheSameSocket_Throws_ItWouldReadBesideTheFirst()
+    {
+        var socket = new ScriptedWebSocket();
+        WebSocketCloser first = CloserOf(socket);
+
+        FluentActions.Invoking(() => new WebSocketCloser(socket)).Should().Throw<InvalidOperationException>().WithMessage("*already has a WebSocketCloser*Close through the first*");
+        first.WebSocket.Should().BeSameAs(socket);
+    }
+
+    [Fact]
     public async Task ReceiveAfterTheCloseMessage_Throws_NamingTheReason()
     {
         var socket = new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "ok");

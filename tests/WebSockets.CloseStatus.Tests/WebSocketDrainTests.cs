@@ -126,6 +126,21 @@ public class WebSocketDrainTests
     }
 
     [Fact]
+    public async Task ASilentClient_TimesOutAtItsCloser_AndIsCountedSo()
+    {
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.Zero, KeepResults = true });
+        var silent = Connection(TimeSpan.FromMilliseconds(50), answers: false);
+        var answering = Connection();
+        drain.Track(silent.Closer);
+        drain.Track(answering.Closer);
+
+        WebSocketDrainReport report = await Within(drain.DrainAsync(CancellationToken.None));
+
+        (report.Clean, report.TimedOut, report.Aborted).Should().Be((1, 1, 0));
+        report.Results.Should().ContainSingle(r => r.TimedOut).Which.CloseStatus.Should().Be(Status.AbnormalClosure);
+    }
+
+    [Fact]
     public async Task Drain_CancelledByItsToken_AbortsWhatIsOpen()
     {
         var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.FromSeconds(30) });
