@@ -1,9 +1,8 @@
 // A .NET Framework 4.6.2 program in C# 7.3, run on Mono (the runtime Unity's scripting grew from): the netstandard2.0
 // build from the package writes and reads close payloads as .NET's own UTF-8 encoder says, on reasons of every
-// script and on long ASCII runs (where other runtimes take Vector<T> steps and this one keeps the scalar loop), and
+// script and on long ASCII runs, and
 // masks as RFC 6455 §5.3 says. tests/consumer/run.sh builds it against the packed package and runs it with `mono`.
 using System;
-using System.Runtime.InteropServices;
 using System.Text;
 using WebSockets.CloseStatus;
 
@@ -32,7 +31,8 @@ public static class MonoCheck
 
     public static int Main()
     {
-        Console.WriteLine(RuntimeInformation.FrameworkDescription);
+        // Which runtime runs this: Mono has the type Mono.Runtime (RuntimeInformation needs a facade Debian's Mono lacks).
+        Console.WriteLine((Type.GetType("Mono.Runtime") != null ? "Mono " : ".NET Framework ") + Environment.Version);
         string[] reasons =
         {
             "", "bye", "server going down no", new string('a', 123), new string('a', 60) + "\u00E9" + new string('b', 60),
