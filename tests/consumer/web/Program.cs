@@ -44,6 +44,7 @@ app.Map("/ws", async (HttpContext context, IHostApplicationLifetime lifetime) =>
 await app.StartAsync();
 var uri = new Uri(app.Urls.Single().Replace("http://", "ws://") + "/ws");
 bool ok = true;
+using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));   // a client's own bound on its closes
 void Check(bool condition, string what)
 {
     Console.WriteLine((condition ? "ok: " : "FAILED: ") + what);
@@ -54,8 +55,8 @@ void Check(bool condition, string what)
 using var leaving = new ClientWebSocket();
 await leaving.ConnectAsync(uri, CancellationToken.None);
 var timer = Stopwatch.StartNew();
-await leaving.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "client leaving", CancellationToken.None);
-Check(leaving.CloseStatus == WebSocketCloseStatus.EndpointUnavailable && timer.ElapsedMilliseconds < 900, $"a client's close is answered with its code in {timer.ElapsedMilliseconds} ms");
+await leaving.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, "client leaving", patience.Token);
+Check(leaving.CloseStatus == System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable && timer.ElapsedMilliseconds < 900, $"a client's close is answered with its code in {timer.ElapsedMilliseconds} ms");
 
 // The C# 7.3 library closes its own ClientWebSocket with plain strings.
 using var legacyClient = new ClientWebSocket();
@@ -72,16 +73,16 @@ WebSocketReceiveResult echo = await staying.ReceiveAsync(reply, CancellationToke
 Check(echo.Count == 5, "the endpoint echoes data");
 Task stoppingApp = app.StopAsync();
 WebSocketReceiveResult close = await staying.ReceiveAsync(reply, CancellationToken.None);
-await staying.CloseAsync(close.CloseStatus!.Value, null, CancellationToken.None);
+await staying.CloseAsync(close.CloseStatus!.Value, null, patience.Token);
 await stoppingApp;
-Check(close.CloseStatus == (WebSocketCloseStatus)1012 && close.CloseStatusDescription == "restarting", "the app's shutdown closes with 1012 \"restarting\"");
+Check(close.CloseStatus == (System.Net.WebSockets.WebSocketCloseStatus)1012 && close.CloseStatusDescription == "restarting", "the app's shutdown closes with 1012 \"restarting\"");
 
 string[] seen = [.. Results.All.Order()];
 Console.WriteLine("server: " + string.Join(" | ", seen));
 Check(seen.SequenceEqual(new[]
 {
     "1001 Going Away \"client leaving\", clean, started by Remote, sent 1001",
-    "1001 Going Away, clean, started by Remote, sent 1001",
+    "1001 Going Away \"legacy leaving\", clean, started by Remote, sent 1001",
     "1012 Service Restart, clean, started by Local, sent 1012",
 }), "the server's results match what each client did");
 Console.WriteLine(ok ? "web consumer: all checks passed" : "web consumer: FAILED");
