@@ -45,9 +45,9 @@ public static partial class ClosePayload
     }
 
     // The fast path of TryWrite with truncation: a defined truncation, a sendable status, room for any payload, and no
-    // lone surrogate in the part kept. The reason is transcoded no further than its cut, so that no byte past the payload
-    // is written (cutting a reason after writing it whole would leave its tail behind the ellipsis). False leaves the
-    // rest to the slow path, which gives the same answer.
+    // lone surrogate in the part kept. One transcoding pass, as for a reason that fits; only a reason that does not
+    // fit pays for its cut. No byte past the payload is left changed (cutting a reason after writing it would leave
+    // its tail behind the ellipsis). False leaves the rest to the slow path, which gives the same answer.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryWriteCut(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
     {
@@ -58,37 +58,54 @@ public static partial class ClosePayload
             return false;
         }
 
-        // With an ellipsis, a reason that does not fit whole keeps at most 120 bytes: those go first.
-        bool ellipsis = truncation == CloseReasonTruncation.TruncateWithEllipsis;
         Span<byte> area = destination.Slice(StatusLength, MaxReasonLength);
-        OperationStatus result = Utf16Transcoding.FromUtf16(reason, area.Slice(0, ellipsis ? MaxReasonLength - Ellipsis.Length : MaxReasonLength), out int read, out int written);
-        if (result == OperationStatus.DestinationTooSmall && ellipsis)
-        {
-            // The rest fits in the last bytes (the reason is written whole), or the ellipsis goes there.
-            ReadOnlySpan<char> rest = reason.Slice(read);
-            _ = Utf16Transcoding.Measure(rest, MaxReasonLength - written, out int restFit, out _);
-            if (restFit < rest.Length)
-            {
-                Ellipsis.CopyTo(area.Slice(written));
-                written += Ellipsis.Length;
-            }
-            else
-            {
-                result = Utf16Transcoding.FromUtf16(rest, area.Slice(written), out int restRead, out int restWritten);
-                read += restRead;
-                written += restWritten;
-            }
-        }
 
+        // The last bytes an ellipsis can leave behind it, kept as they were in case the reason does not fit.
+        byte tail0 = area[EllipsisCut], tail1 = area[EllipsisCut + 1], tail2 = area[EllipsisCut + 2];
+        OperationStatus result = Utf16Transcoding.FromUtf16(reason, area, out int read, out int written);
         if (result == OperationStatus.InvalidData)
         {
             return false;
+        }
+
+        if (result == OperationStatus.DestinationTooSmall && truncation == CloseReasonTruncation.TruncateWithEllipsis)
+        {
+            // Back off whole scalars to 120 bytes, put the ellipsis there, and restore what it leaves behind.
+            int end = written;
+            while (written > EllipsisCut)
+            {
+                char last = reason[--read];
+                int width = last < 0x80 ? 1 : last < 0x800 ? 2 : 3;
+                if (char.IsLowSurrogate(last) && read > 0 && char.IsHighSurrogate(reason[read - 1]))
+                {
+                    read--;
+                    width = 4;
+                }
+
+                written -= width;
+            }
+
+            Ellipsis.CopyTo(area.Slice(written));
+            written += Ellipsis.Length;
+            RestoreTail(area, written, end, tail0, tail1, tail2);
         }
 
         BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
         bytesWritten = StatusLength + written;
         charsDropped = reason.Length - read;
         return true;
+    }
+
+    // Where an ellipsis starts when the reason does not fit: 120 bytes in, so that the reason ends within 123.
+    private const int EllipsisCut = MaxReasonLength - 3;
+
+    // Puts back the bytes of [from, to) in the last three of the reason area, which the first pass wrote past the cut.
+    private static void RestoreTail(Span<byte> area, int from, int to, byte tail0, byte tail1, byte tail2)
+    {
+        for (int i = from; i < to; i++)
+        {
+            area[i] = (i - EllipsisCut) switch { 0 => tail0, 1 => tail1, _ => tail2 };
+        }
     }
 
     // The rest of TryWrite with truncation: a caller mistake, a short destination, or a reason to cut.
