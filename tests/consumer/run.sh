@@ -243,9 +243,9 @@ if compile != ["lib/netstandard2.0/WebSockets.CloseStatus.dll"]:
 print("netstandard2.0 asset: ok (lib/netstandard2.0/WebSockets.CloseStatus.dll)")
 PY
 
-say "build a netstandard2.0 library in C# 7.3 that passes plain strings to every writer"
+say "build a netstandard2.0 library in C# 7.3 that passes plain strings to every writer, and tracks and drains"
 library_project legacy 7.3
-cp "$repo/tests/consumer/legacy/LegacyCloser.cs" "$work/legacy/"
+cp "$repo/tests/consumer/legacy/"*.cs "$work/legacy/"
 dotnet build "$work/legacy" -c Release -nologo -v q
 echo "netstandard2.0 C# 7.3 consumer: ok"
 

@@ -5,7 +5,7 @@ using WebSockets.CloseStatus;
 
 // An ASP.NET Core app as its author writes it against the packed package: the README's endpoint (a receive loop through
 // WebSocketCloser, RequestAborted, 1012 when the app stops), a ClientWebSocket that closes first, one that stays until
-// the app stops, and the C# 7.3 netstandard2.0 library's close. Each side's report is checked against the other's.
+// the app stops, and the C# 7.3 netstandard2.0 library's close and drain. Each side's report is checked against the other's.
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls("http://127.0.0.1:0");
 var app = builder.Build();
@@ -64,6 +64,23 @@ await legacyClient.ConnectAsync(uri, CancellationToken.None);
 string legacy = await LegacyCloser.CloseGracefullyAsync(legacyClient, "legacy leaving", CancellationToken.None);
 Check(legacy == "EndpointUnavailable  True Local EndpointUnavailable False False True", "the C# 7.3 library's close: " + legacy);
 
+// The C# 7.3 library drains its own three connections on shutdown: each closes with 1001 at its moment in the window.
+var legacyDrain = new LegacyDrain();
+var drained = new List<ClientWebSocket>();
+for (int i = 0; i < 3; i++)
+{
+    var socket = new ClientWebSocket();
+    await socket.ConnectAsync(uri, CancellationToken.None);
+    legacyDrain.Track(socket, CancellationToken.None);
+    drained.Add(socket);
+}
+
+Check(legacyDrain.Count == 3, "the C# 7.3 library tracks its connections");
+string drainReport = await legacyDrain.DrainAsync(patience.Token);
+Check(drainReport == "3 3 0 0 True True" + string.Concat(Enumerable.Repeat(" EndpointUnavailable/True/Local", 3)), "the C# 7.3 library's drain: " + drainReport);
+Check(legacyDrain.Count == 0, "a drained connection leaves the set");
+drained.ForEach(socket => socket.Dispose());
+
 // A client that stays: the app's shutdown closes it with 1012, and the client's reply completes the handshake.
 using var staying = new ClientWebSocket();
 await staying.ConnectAsync(uri, CancellationToken.None);
@@ -82,6 +99,9 @@ Console.WriteLine("server: " + string.Join(" | ", seen));
 Check(seen.SequenceEqual(new[]
 {
     "1001 Going Away \"client leaving\", clean, started by Remote, sent 1001",
+    "1001 Going Away \"client shutting down\", clean, started by Remote, sent 1001",
+    "1001 Going Away \"client shutting down\", clean, started by Remote, sent 1001",
+    "1001 Going Away \"client shutting down\", clean, started by Remote, sent 1001",
     "1001 Going Away \"legacy leaving\", clean, started by Remote, sent 1001",
     "1012 Service Restart, clean, started by Local, sent 1012",
 }), "the server's results match what each client did");
