@@ -11,8 +11,20 @@ using WebSockets.CloseStatus.Shutdown;
 using Status = WebSockets.CloseStatus.WebSocketCloseStatus;
 
 // Host shutdown with many WebSocket clients, against real peers on 127.0.0.1 (issue #38). Every check compares the
-// server's result with what the client itself reported. Usage: Shutdown [--python PATH] [--repeat N]
+// server's result with what the client itself reported. Usage: Shutdown [--python PATH] [--repeat N] | --measure N [--windows S,S]
 // --repeat runs the measured scenarios N times and prints their figures (the README's table).
+// --measure N [--windows 2,10]: the drain of N connections at scale, measured (measure.sh; DrainScale.cs).
+if (args is ["--scale-clients", string clientsUri, string clientCount])
+{
+    return await DrainScale.ClientsAsync(new Uri(clientsUri), int.Parse(clientCount, CultureInfo.InvariantCulture));
+}
+
+if (Option("--measure") is { } measured)
+{
+    TimeSpan[] windows = [.. (Option("--windows") ?? "2,10").Split(',').Select(s => TimeSpan.FromSeconds(double.Parse(s, CultureInfo.InvariantCulture)))];
+    return await DrainScale.MeasureAsync(int.Parse(measured, CultureInfo.InvariantCulture), windows);
+}
+
 string python = Option("--python") ?? "python3";
 string script = Path.Combine(AppContext.BaseDirectory, "python", "clients.py");
 int repeat = int.Parse(Option("--repeat") ?? "1", CultureInfo.InvariantCulture);
