@@ -102,6 +102,48 @@ public class WebSocketDrainTests
     }
 
     [Fact]
+    public void TrackingAndUntracking_AllocateNothing_OnceTheSetHasGrown()
+    {
+        // The same end (the peer closes, the closer answers, all synchronously) with and without Track before it: what
+        // the two allocate differs by what Track and the untrack allocate, a hash set slot reused once the set has grown.
+        var drain = new WebSocketDrain();
+        byte[] buffer = new byte[16];
+        static WebSocketCloser[] Make(int count) =>
+            [.. Enumerable.Range(0, count).Select(_ => new WebSocketCloser(new ScriptedWebSocket().ThenClose(NetStatus.NormalClosure, "bye")))];
+        long End(WebSocketCloser[] closers, bool track)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            foreach (WebSocketCloser closer in closers)
+            {
+                if (track)
+                {
+                    drain.Track(closer);
+                }
+
+                closer.ReceiveAsync(new ArraySegment<byte>(buffer), CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        foreach (WebSocketCloser closer in Make(100))
+        {
+            drain.Track(closer);   // open connections, as a server has: the set grows to hold them and the 50 below
+        }
+
+        End(Make(50), track: true);
+        End(Make(50), track: false);
+        WebSocketCloser[] tracked = Make(50), untracked = Make(50);
+
+        long trackedBytes = End(tracked, track: true);
+        long untrackedBytes = End(untracked, track: false);
+
+        tracked.Should().OnlyContain(c => c.Completion.IsCompleted && c.Completion.Result.WasClean);
+        drain.Count.Should().Be(100, "the 50 that ended left the set");
+        trackedBytes.Should().Be(untrackedBytes, "Track and the untrack allocate nothing");
+    }
+
+    [Fact]
     public async Task SilentClients_TimeOutAtTheirCloser_TheDeadlineAbortsTheRest()
     {
         // A client that stops reading is aborted at its closer's timeout; what waits past the deadline is aborted there.
