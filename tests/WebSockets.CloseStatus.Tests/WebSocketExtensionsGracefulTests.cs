@@ -551,6 +551,128 @@ public sealed class WebSocketExtensionsGracefulTests
         result.SentStatus.Should().Be(Status.EndpointUnavailable);
     }
 
+    // ---- A WebSocketStream app tracked by a WebSocketDrain (issue #41): the app reads and writes through the stream,
+    // not through the closer, whose part is the close ----
+
+    // The app: tracks a closer over the accepted socket, echoes through a WebSocketStream until the stream ends (the
+    // peer's close), then ends through the closer: it answers the peer's close within its bound, or returns the
+    // drain's result if the drain closed. With endThroughCloser false the stream owns the socket and answers instead
+    // (WebSocketStream's own dispose: 1000, up to 16 s), so the end goes around the closer.
+    private static async Task StreamEchoAsync(WebSocket webSocket, WebSocketDrain drain, bool endThroughCloser, TaskCompletionSource<WebSocketCloser> ended)
+    {
+        var closer = new WebSocketCloser(webSocket, new WebSocketCloseOptions { Timeout = s_patience });
+        drain.Track(closer);
+        await using (var stream = WebSocketStream.Create(webSocket, WebSocketMessageType.Text, ownsWebSocket: !endThroughCloser))
+        {
+            byte[] buffer = new byte[256];
+            int read;
+            while ((read = await stream.ReadAsync(buffer)) > 0)
+            {
+                await stream.WriteAsync(buffer.AsMemory(0, read));
+            }
+        }
+
+        if (endThroughCloser)
+        {
+            await closer.CloseAsync(Status.NormalClosure, null, CancellationToken.None);
+        }
+
+        ended.SetResult(closer);
+    }
+
+    [Fact]
+    public async Task WebSocketStream_TrackedByADrain_EchoesThenIsDrainedCleanly_AndLeavesTheSet()
+    {
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.Zero, StatusDescription = "deploying", KeepResults = true });
+        var ended = new TaskCompletionSource<WebSocketCloser>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelServer.StartAsync(webSocket => StreamEchoAsync(webSocket, drain, endThroughCloser: true, ended));
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+        await client.SendAsync(Encoding.UTF8.GetBytes("hello"), WebSocketMessageType.Text, true, CancellationToken.None);
+        byte[] buffer = new byte[256];
+        WebSocketReceiveResult echo = await Within(client.ReceiveAsync(buffer, CancellationToken.None));
+        Encoding.UTF8.GetString(buffer, 0, echo.Count).Should().Be("hello", "the app reads and writes through the stream");
+        drain.Count.Should().Be(1);
+
+        // The drain closes while the stream's read is pending: System.Net's CloseAsync, which the closer waits with,
+        // shares that receive, and the stream's read returns 0 when the client's answer arrives.
+        Task<WebSocketDrainReport> draining = drain.DrainAsync(CancellationToken.None);
+        WebSocketReceiveResult close = await Within(client.ReceiveAsync(buffer, CancellationToken.None));
+        await client.CloseAsync(close.CloseStatus!.Value, null, CancellationToken.None).WaitAsync(s_patience);
+        WebSocketDrainReport report = await Within(draining);
+        WebSocketCloser closer = await Within(ended.Task);
+        WebSocketCloseResult result = await Within(closer.Completion);
+
+        close.CloseStatus.Should().Be((NetStatus)1012);
+        close.CloseStatusDescription.Should().Be("deploying");
+        client.State.Should().Be(WebSocketState.Closed);
+        report.Clean.Should().Be(1);
+        report.Results.Should().ContainSingle().Which.Should().BeSameAs(result);
+        result.WasClean.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Local);
+        result.SentStatus.Should().Be(Status.ServiceRestart, "the app's own CloseAsync after the stream ended sent nothing more");
+        result.CloseStatus.Should().Be(Status.ServiceRestart, "the client echoed the drain's code");
+        closer.WebSocket.State.Should().Be(WebSocketState.Closed);
+        drain.Count.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task WebSocketStream_TrackedByADrain_TheClientClosesFirst_TheAppEndsThroughTheCloser_TheConnectionLeavesTheSet()
+    {
+        var drain = new WebSocketDrain();
+        var ended = new TaskCompletionSource<WebSocketCloser>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelServer.StartAsync(webSocket => StreamEchoAsync(webSocket, drain, endThroughCloser: true, ended));
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+        await WaitUntilAsync(() => drain.Count == 1);
+
+        var clock = Stopwatch.StartNew();
+        await client.CloseAsync((NetStatus)4001, "bye", CancellationToken.None).WaitAsync(s_patience);
+        TimeSpan elapsed = clock.Elapsed;
+        WebSocketCloser closer = await Within(ended.Task);
+        WebSocketCloseResult result = await Within(closer.Completion);
+
+        client.State.Should().Be(WebSocketState.Closed);
+        client.CloseStatus.Should().Be(NetStatus.NormalClosure, "the closer answered with the app's code");
+        elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1), "the server ended TCP at once (§7.1.1)");
+        result.WasClean.Should().BeTrue();
+        result.Initiator.Should().Be(CloseInitiator.Remote);
+        result.CloseStatus.Should().Be((Status)4001);
+        drain.Count.Should().Be(0, "the connection ended through its closer, which untracked it");
+    }
+
+    [Fact]
+    public async Task WebSocketStream_TrackedByADrain_AnEndAroundTheCloser_StaysTrackedUntilTheDrain_WhichClosesItWithoutIO()
+    {
+        // The stream that owns the socket answers the client's close and disposes the socket itself: nothing goes
+        // through the closer, which learns of an end only through its own calls (System.Net's WebSocket has no event
+        // for it), so its Completion does not complete and the drain keeps it, and the socket, until it drains.
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.Zero, KeepResults = true });
+        var ended = new TaskCompletionSource<WebSocketCloser>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelServer.StartAsync(webSocket => StreamEchoAsync(webSocket, drain, endThroughCloser: false, ended));
+        using ClientWebSocket client = await ConnectAsync(server.Uri);
+        await WaitUntilAsync(() => drain.Count == 1);
+
+        await client.CloseAsync(NetStatus.NormalClosure, "bye", CancellationToken.None).WaitAsync(s_patience);
+        WebSocketCloser closer = await Within(ended.Task);
+
+        client.State.Should().Be(WebSocketState.Closed);
+        closer.WebSocket.State.Should().Be(WebSocketState.Closed);
+        closer.Completion.IsCompleted.Should().BeFalse();
+        drain.Count.Should().Be(1, "an end around the closer is not seen: the app must end through the closer (the test above)");
+        WebSocketDrainReport report = await Within(drain.DrainAsync(CancellationToken.None));
+        report.Clean.Should().Be(1, "the drain's close of an ended connection does no I/O and reports how it ended");
+        report.Results.Should().ContainSingle().Which.SentStatus.Should().BeNull("nothing was sent");
+        drain.Count.Should().Be(0);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan? limit = null)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition() && clock.Elapsed < (limit ?? s_patience))
+        {
+            await Task.Delay(10);
+        }
+    }
+
     [Fact]
     public async Task ToString_SaysTheCodeTheReasonAndHowItEnded()
     {
