@@ -9,9 +9,20 @@ if ! /usr/bin/python3 -c "import websockets" 2>/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-websockets >/dev/null
 fi
-# 500 server sockets, 500 client sockets and the Python process's own: more than a default limit of 1024.
+# 500 server sockets, 500 client sockets and the Python process's own: more than a default limit of 1024; 10,000 in
+# the drain at scale.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 for build in net10.0 netstandard2.0; do
   echo "== host shutdown with many clients (library build $build)"
   dotnet run --project "$here" -c Release -p:LibraryTargetFramework="$build" -- --python /usr/bin/python3 "$@"
+  # The drain at scale (issue #41): 10,000 connections over a 2 s window, measured, about 20 s; it fails when fewer
+  # than 99 % close cleanly. Each process holds 10,000 sockets and about a thousand other files.
+  if [ "$build" = net10.0 ] && [ $# -eq 0 ]; then
+    echo "== the drain at scale: 10,000 connections, a 2 s window (library build $build; measure.sh measures more)"
+    if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 11024 ]; then
+      echo "skipped: 10,000 connections need 11024 open files per process, and the hard limit here is $(ulimit -Hn)"
+    else
+      dotnet run --project "$here" -c Release --no-build -p:LibraryTargetFramework="$build" -- --measure 10000 --windows 2
+    fi
+  fi
 done
