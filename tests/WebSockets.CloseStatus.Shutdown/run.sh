@@ -15,7 +15,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 for build in net10.0 netstandard2.0; do
   echo "== host shutdown with many clients (library build $build)"
   dotnet run --project "$here" -c Release -p:LibraryTargetFramework="$build" -- --python /usr/bin/python3 "$@"
-  # The drain at scale (issue #41): 10,000 connections over a 2 s window, measured, about 20 s; it fails when fewer
+  # The drain at scale (issue #41): 10,000 connections over a 2 s window, measured, 20-35 s here; it fails when fewer
   # than 99 % close cleanly. Each process holds 10,000 sockets and about a thousand other files.
   if [ "$build" = net10.0 ] && [ $# -eq 0 ]; then
     echo "== the drain at scale: 10,000 connections, a 2 s window (library build $build; measure.sh measures more)"
