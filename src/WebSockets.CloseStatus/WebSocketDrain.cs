@@ -11,7 +11,8 @@ namespace WebSockets.CloseStatus;
 /// <remarks>
 /// <para>
 /// Track each connection's <see cref="WebSocketCloser"/> when it is accepted; it leaves the set by itself when its
-/// connection ends. <see cref="DrainAsync"/> (from <c>IHostApplicationLifetime.ApplicationStopping</c>, say) closes every
+/// connection ends. One that ends around its closer (an app reading through a <c>WebSocketStream</c> that owns the
+/// socket) is dropped once its socket is closed, when the set has doubled or the drain starts. <see cref="DrainAsync"/> (from <c>IHostApplicationLifetime.ApplicationStopping</c>, say) closes every
 /// connection with <see cref="WebSocketDrainOptions.CloseStatus"/> at a moment drawn uniformly from the window, waits for
 /// each close (bounded by its closer's timeout), aborts what is left at the deadline, and reports how each ended.
 /// While it drains, <see cref="IsDraining"/> is <see langword="true"/>: refuse new connections before their upgrade.
@@ -27,6 +28,10 @@ public sealed class WebSocketDrain
     private Task<WebSocketDrainReport>? _drain;
     private CancellationToken _deadline;
     private volatile bool _draining;
+    private int _pruneAt = MinPrune; // the set's size at which Track next drops connections that ended unseen
+
+    // Below this size a set of ended connections costs too little to look for them.
+    private const int MinPrune = 64;
 
     /// <summary>Initializes a drain with <paramref name="options"/>, read when it drains; <see langword="null"/> for the defaults (1012 over 10 seconds, within 25).</summary>
     /// <param name="options">The code, window and deadline.</param>
@@ -76,6 +81,10 @@ public sealed class WebSocketDrain
             if (!late)
             {
                 _open.Add(closer);
+                if (_open.Count >= _pruneAt)
+                {
+                    Prune();
+                }
             }
         }
 
@@ -107,6 +116,18 @@ public sealed class WebSocketDrain
         }
     }
 
+    // A connection whose app reads through something other than its closer (a WebSocketStream that owns the socket, a
+    // loop on the socket itself) may end without the closer seeing it: drop those whose socket has ended, each time the
+    // set has doubled, so that the set stays within about twice the live connections.
+    private void Prune()
+    {
+        _ = _open.RemoveWhere(static closer => HasEnded(closer.WebSocket));
+        _pruneAt = Math.Max(MinPrune, _open.Count * 2);
+    }
+
+    private static bool HasEnded(System.Net.WebSockets.WebSocket webSocket) =>
+        webSocket.State is System.Net.WebSockets.WebSocketState.Closed or System.Net.WebSockets.WebSocketState.Aborted;
+
     internal void Untrack(WebSocketCloser closer)
     {
         lock (_gate)
@@ -135,6 +156,7 @@ public sealed class WebSocketDrain
         lock (_gate)
         {
             _deadline = deadline.Token;
+            Prune();
             closers = new WebSocketCloser[_open.Count];
             _open.CopyTo(closers);
         }

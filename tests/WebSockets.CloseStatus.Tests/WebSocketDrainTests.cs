@@ -102,6 +102,45 @@ public class WebSocketDrainTests
     }
 
     [Fact]
+    public async Task ConnectionsThatEndAroundTheirClosers_AreDropped_WhenTheSetDoubles_AndAtTheDrain()
+    {
+        // An app that reads through a WebSocketStream owning the socket, or through the socket itself, ends a connection
+        // without its closer seeing it: the set must not keep those for the server's lifetime.
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.Zero });
+        var aroundTheirClosers = Enumerable.Range(0, 60).Select(_ => new ScriptedWebSocket()).ToArray();
+        foreach (ScriptedWebSocket socket in aroundTheirClosers)
+        {
+            drain.Track(new WebSocketCloser(socket));
+        }
+
+        var live = Enumerable.Range(0, 3).Select(_ => Connection()).ToArray();
+        foreach (var c in live)
+        {
+            drain.Track(c.Closer);
+        }
+
+        foreach (ScriptedWebSocket socket in aroundTheirClosers)
+        {
+            socket.Abort();
+        }
+
+        drain.Count.Should().Be(63, "nothing has looked at the sockets yet");
+        var last = Connection();
+        drain.Track(last.Closer);
+        drain.Count.Should().Be(4, "the 64th connection made the set drop ended sockets: the 3 live ones and itself remain");
+
+        var late = new ScriptedWebSocket();
+        drain.Track(new WebSocketCloser(late));
+        late.Abort();
+        WebSocketDrainReport report = await Within(drain.DrainAsync(CancellationToken.None));
+
+        report.Total.Should().Be(4, "the drain drops what ended before it closes the rest");
+        report.Clean.Should().Be(4);
+        late.Sent.Should().BeEmpty("an ended connection is not closed again");
+        aroundTheirClosers.Should().OnlyContain(socket => socket.Sent.Count == 0);
+    }
+
+    [Fact]
     public void TrackingAndUntracking_AllocateNothing_OnceTheSetHasGrown()
     {
         // The same end (the peer closes, the closer answers, all synchronously) with and without Track before it: what
