@@ -55,7 +55,7 @@ public class ReadBenchmarks
     [Benchmark]
     public int Ours()
     {
-        ClosePayloadError error = ClosePayload.Read(_payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+        CloseFrameError error = ClosePayload.ReadUtf8(_payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
         return (int)error + (int)status + reason.Length;
     }
 

@@ -72,7 +72,7 @@ public class WriteBenchmarks
     [BenchmarkCategory(FromUtf8)]
     public int OursUtf8()
     {
-        ClosePayload.TryWrite(_destination, _status, (ReadOnlySpan<byte>)_utf8Reason, out int written);
+        ClosePayload.TryWriteUtf8(_destination, _status, (ReadOnlySpan<byte>)_utf8Reason, out int written);
         return written;
     }
 
