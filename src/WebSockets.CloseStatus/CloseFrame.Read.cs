@@ -21,16 +21,11 @@ public static partial class CloseFrame
     /// <remarks>Only the opcode is looked at, as in <see cref="IsCloseFrame(ReadOnlySpan{byte})"/>. The first byte is the first byte of the first non-empty segment, not <c>FirstSpan[0]</c>.</remarks>
     public static bool IsCloseFrame(in ReadOnlySequence<byte> source)
     {
-        if (source.IsSingleSegment)
-        {
-            return IsCloseFrame(source.First.Span);
-        }
-
         foreach (ReadOnlyMemory<byte> segment in source)
         {
             if (!segment.IsEmpty)
             {
-                return (segment.Span[0] & OpcodeMask) == CloseOpcode;
+                return IsCloseFrame(segment.Span);
             }
         }
 
