@@ -62,16 +62,12 @@ public static partial class ClosePayload
         return true;
     }
 
-    // The rest of TryWrite(char): a caller mistake, a short destination, or a reason to cut.
+    // The rest of TryWrite(char) with a truncation other than None: a caller mistake, a short destination, or a reason to cut.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool TryWriteTruncatingSlow(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten)
     {
         ValidateTruncation(truncation);
-        if (truncation == CloseReasonTruncation.None)
-        {
-            return TryWriteSlow(destination, status, reason, out bytesWritten);
-        }
-
+        Debug.Assert(truncation != CloseReasonTruncation.None, "TryWrite takes TryWriteSlow without truncation.");
         if (!ValidateStatus(status, reason.IsEmpty))
         {
             bytesWritten = 0;

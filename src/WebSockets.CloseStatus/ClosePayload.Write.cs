@@ -49,11 +49,11 @@ public static partial class ClosePayload
     public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         // With room for any payload, one transcoding pass writes the reason whole or up to its cut, with nothing to
-        // measure first. Everything but the fast path takes the slow path, which gives the same answer.
-        return (truncation == CloseReasonTruncation.None
-                ? TryWriteWhole(destination, status, reason, out bytesWritten)
-                : TryWriteCut(destination, status, reason, truncation, out bytesWritten))
-            || TryWriteTruncatingSlow(destination, status, reason, truncation, out bytesWritten);
+        // measure first. Everything but the fast path takes the slow path, which gives the same answer. An undefined
+        // truncation fails TryWriteCut's check, and the truncating slow path throws for it.
+        return truncation == CloseReasonTruncation.None
+            ? TryWriteWhole(destination, status, reason, out bytesWritten) || TryWriteSlow(destination, status, reason, out bytesWritten)
+            : TryWriteCut(destination, status, reason, truncation, out bytesWritten) || TryWriteTruncatingSlow(destination, status, reason, truncation, out bytesWritten);
     }
 
     /// <inheritdoc cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/>

@@ -51,7 +51,7 @@ public class ReadBenchmarks
         _unmasked = Workload.Aligned<byte>(new byte[ClosePayload.MaxLength], alignedIndex: 2, pageOffset: 2048);
     }
 
-    /// <summary>ClosePayload.Read: every RFC rule, no allocation.</summary>
+    /// <summary>ClosePayload.ReadUtf8: every RFC rule, no allocation.</summary>
     [Benchmark]
     public int Ours()
     {

@@ -67,7 +67,7 @@ public class WriteBenchmarks
         return written;
     }
 
-    /// <summary>ClosePayload.TryWrite from UTF-8 bytes: validation and a copy.</summary>
+    /// <summary>ClosePayload.TryWriteUtf8: validation and a copy.</summary>
     [Benchmark]
     [BenchmarkCategory(FromUtf8)]
     public int OursUtf8()
