@@ -74,12 +74,12 @@ internal sealed class CloseApi
 
         if (Is(type, ClosePayload))
         {
-            return method.Name is "TryWrite" or "Write" or "Create" or "GetByteCount" ? CloseCallKind.Writer : CloseCallKind.None;
+            return method.Name is "TryWrite" or "TryWriteUtf8" or "Create" or "GetByteCount" ? CloseCallKind.Writer : CloseCallKind.None;
         }
 
         if (Is(type, CloseFrame))
         {
-            return method.Name is "TryWrite" or "TryWriteMasked" or "Write" ? CloseCallKind.Writer : CloseCallKind.None;
+            return method.Name is "TryWrite" or "TryWriteUtf8" or "TryWriteMasked" or "TryWriteMaskedUtf8" or "Write" or "WriteUtf8" ? CloseCallKind.Writer : CloseCallKind.None;
         }
 
         if (Is(type, CloseHandshake))

@@ -123,7 +123,11 @@ internal static class Commands
         int dropped;
         try
         {
-            ClosePayload.TryWrite(buffer, status, (reason ?? "").AsSpan(), truncation, out written, out dropped);
+            ClosePayload.TryWrite(buffer, status, reason, out written, truncation);
+
+            // The reason written is the one TruncateReason returns: the same string when it fits, else a prefix and "…".
+            string kept = reason is null ? "" : ClosePayload.TruncateReason(reason, truncation);
+            dropped = reason is null || ReferenceEquals(kept, reason) ? 0 : reason.Length - (kept.Length - 1);
         }
         catch (ArgumentException e)
         {
@@ -147,11 +151,11 @@ internal static class Commands
             int frameLength;
             if (masked)
             {
-                CloseFrame.TryWriteMasked(frameBytes, key, status, output.AsSpan(2 <= output.Length ? 2 : 0), out frameLength);
+                CloseFrame.TryWriteMaskedUtf8(frameBytes, key, status, output.AsSpan(2 <= output.Length ? 2 : 0), out frameLength);
             }
             else
             {
-                CloseFrame.TryWrite(frameBytes, WebSocketRole.Server, status, output.AsSpan(2 <= output.Length ? 2 : 0), out frameLength);
+                CloseFrame.TryWriteUtf8(frameBytes, WebSocketRole.Server, status, output.AsSpan(2 <= output.Length ? 2 : 0), out frameLength);
             }
 
             output = frameBytes[..frameLength];
@@ -187,11 +191,11 @@ internal static class Commands
 
     private static Result DecodePayload(byte[] payload)
     {
-        ClosePayloadError error = ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason);
-        if (error != ClosePayloadError.None)
+        CloseFrameError error = ClosePayload.ReadUtf8(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason);
+        if (error != CloseFrameError.None)
         {
             WebSocketCloseStatus answer = error.ToCloseStatus();
-            int? code = error == ClosePayloadError.InvalidStatus ? (payload[0] << 8) | payload[1] : null;
+            int? code = error == CloseFrameError.InvalidStatus ? (payload[0] << 8) | payload[1] : null;
             string explanation = PayloadErrorText(error, payload.Length, code);
             if (LooksLikeCloseFrame(payload))
             {
@@ -338,11 +342,11 @@ internal static class Commands
         _ => "nobody: no endpoint may send it",
     };
 
-    private static string PayloadErrorText(ClosePayloadError error, int length, int? code) => error switch
+    private static string PayloadErrorText(CloseFrameError error, int length, int? code) => error switch
     {
-        ClosePayloadError.TooShort => "1 byte is too short for a status code (RFC 6455 §5.5.1)",
-        ClosePayloadError.TooLong => $"{length} bytes; a close payload holds at most 125 (RFC 6455 §5.5)",
-        ClosePayloadError.InvalidStatus => $"the status code {CodeText(code.GetValueOrDefault())} must not appear in a close frame (RFC 6455 §7.4)",
+        CloseFrameError.TooShort => "1 byte is too short for a status code (RFC 6455 §5.5.1)",
+        CloseFrameError.TooLong => $"{length} bytes; a close payload holds at most 125 (RFC 6455 §5.5)",
+        CloseFrameError.InvalidStatus => $"the status code {CodeText(code.GetValueOrDefault())} must not appear in a close frame (RFC 6455 §7.4)",
         _ => "the reason is not well-formed UTF-8 (RFC 6455 §8.1)",
     };
 
@@ -380,12 +384,11 @@ internal static class Commands
         CloseFrameError.NotFinal => "FIN is not set; control frames must not be fragmented (RFC 6455 §5.5)",
         CloseFrameError.ReservedBitsSet => "RSV1-3 are set without a negotiated extension (RFC 6455 §5.2)",
         CloseFrameError.NotCloseFrame => "the opcode is not 0x8, close (RFC 6455 §5.2)",
-        CloseFrameError.ExtendedLength => "control frames must use the 7-bit length (RFC 6455 §5.5)",
+        CloseFrameError.TooLong => "control frames must use the 7-bit length (RFC 6455 §5.5)",
         CloseFrameError.MaskMissing => "a client's frame must be masked (RFC 6455 §5.1)",
         CloseFrameError.UnexpectedMask => "a server's frame must not be masked (RFC 6455 §5.1)",
-        CloseFrameError.TooShort => PayloadErrorText(ClosePayloadError.TooShort, 1, null),
-        CloseFrameError.InvalidStatus => PayloadErrorText(ClosePayloadError.InvalidStatus, 0, code),
-        _ => PayloadErrorText(ClosePayloadError.InvalidUtf8, 0, null),
+        CloseFrameError.TooShort or CloseFrameError.InvalidStatus => PayloadErrorText(error, 1, code),
+        _ => PayloadErrorText(CloseFrameError.InvalidUtf8, 0, null),
     };
 
     // The library's message without the "(Parameter 'x')" and "Actual value was" lines .NET adds.

@@ -1,31 +1,47 @@
 using System;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace WebSockets.CloseStatus;
 
 public static partial class CloseFrame
 {
+    /// <summary>Tells whether <paramref name="source"/> starts with a close frame (opcode 0x8, RFC 6455 §5.2, §11.8), before its bytes are handed to a close-frame reader.</summary>
+    /// <param name="source">The received bytes, starting at a frame's first byte.</param>
+    /// <returns><see langword="true"/> if the first byte's opcode is close (0x8); <see langword="false"/> for another opcode or an empty <paramref name="source"/>.</returns>
+    /// <remarks>Only the opcode is looked at: a close frame with FIN clear or reserved bits set is still one, and a reader reports it malformed.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsCloseFrame(ReadOnlySpan<byte> source) =>
+        !source.IsEmpty && (source[0] & OpcodeMask) == CloseOpcode;
+
+    /// <summary>Tells whether a sequence, such as a <c>PipeReader</c>'s buffer, starts with a close frame (opcode 0x8, RFC 6455 §5.2, §11.8).</summary>
+    /// <param name="source">The received bytes, starting at a frame's first byte; empty leading segments are skipped.</param>
+    /// <returns><see langword="true"/> if the first byte's opcode is close (0x8); <see langword="false"/> for another opcode or an empty <paramref name="source"/>.</returns>
+    /// <remarks>Only the opcode is looked at, as in <see cref="IsCloseFrame(ReadOnlySpan{byte})"/>. The first byte is the first byte of the first non-empty segment, not <c>FirstSpan[0]</c>.</remarks>
+    public static bool IsCloseFrame(in ReadOnlySequence<byte> source)
+    {
+        foreach (ReadOnlyMemory<byte> segment in source)
+        {
+            if (!segment.IsEmpty)
+            {
+                return IsCloseFrame(segment.Span);
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Reads a close frame received by <paramref name="role"/>, copying its reason, unmasked, into <paramref name="destination"/>.</summary>
     /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
     /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
     /// <param name="destination">The buffer that receives the UTF-8 reason, from its start (<see cref="ClosePayload.MaxReasonLength"/> bytes always suffice); the result gives its length, so it can be kept across an <see langword="await"/>.</param>
     /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is <paramref name="destination"/>'s first <see cref="CloseFrameReadResult.ReasonLength"/> bytes.</param>
+    /// <param name="mode">Which status codes to accept: <see cref="ClosePayloadReadMode.Strict"/>, those valid on the wire today, unless set.</param>
     /// <returns><see cref="OperationStatus.Done"/> for a well-formed frame; <see cref="OperationStatus.NeedMoreData"/> when <paramref name="source"/> ends before the frame does (nothing is consumed); <see cref="OperationStatus.DestinationTooSmall"/> when the reason does not fit in <paramref name="destination"/>; <see cref="OperationStatus.InvalidData"/> for a malformed frame.</returns>
-    /// <remarks>Never throws for any <paramref name="source"/> and never allocates. Each check runs as soon as its bytes have arrived: the first byte, then the second (length, mask bit), then the payload by the rules of <see cref="ClosePayload.Read(ReadOnlySpan{byte}, out WebSocketCloseStatus, out ReadOnlySpan{byte})"/>.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
-    public static OperationStatus Read(ReadOnlySpan<byte> source, WebSocketRole role, Span<byte> destination, out CloseFrameReadResult result) =>
-        ReadSpan(source, role, lenient: false, destination, out result);
-
-    /// <summary>Reads a close frame received by <paramref name="role"/>, accepting the status codes that <paramref name="mode"/> allows.</summary>
-    /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
-    /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
-    /// <param name="mode">Which status codes to accept.</param>
-    /// <param name="destination">The buffer that receives the UTF-8 reason, unmasked, from its start; <see cref="ClosePayload.MaxReasonLength"/> bytes always suffice.</param>
-    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is <paramref name="destination"/>'s first <see cref="CloseFrameReadResult.ReasonLength"/> bytes.</param>
-    /// <returns>What <see cref="Read(ReadOnlySpan{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> returns.</returns>
+    /// <remarks>Never throws for any <paramref name="source"/> and never allocates. Each check runs as soon as its bytes have arrived: the first byte, then the second (length, mask bit), then the payload by the rules of <see cref="ClosePayload.ReadUtf8(ReadOnlySpan{byte}, out WebSocketCloseStatus, out ReadOnlySpan{byte}, ClosePayloadReadMode)"/>.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="mode"/> is not a defined value.</exception>
-    public static OperationStatus Read(ReadOnlySpan<byte> source, WebSocketRole role, ClosePayloadReadMode mode, Span<byte> destination, out CloseFrameReadResult result) =>
+    public static OperationStatus Read(ReadOnlySpan<byte> source, WebSocketRole role, Span<byte> destination, out CloseFrameReadResult result, ClosePayloadReadMode mode = ClosePayloadReadMode.Strict) =>
         ReadSpan(source, role, IsLenient(mode), destination, out result);
 
     /// <summary>Reads a close frame that may span several segments, such as a <c>PipeReader</c>'s buffer.</summary>
@@ -33,45 +49,26 @@ public static partial class CloseFrame
     /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
     /// <param name="destination">The buffer that receives the UTF-8 reason, unmasked, from its start; <see cref="ClosePayload.MaxReasonLength"/> bytes always suffice.</param>
     /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is <paramref name="destination"/>'s first <see cref="CloseFrameReadResult.ReasonLength"/> bytes.</param>
+    /// <param name="mode">Which status codes to accept: <see cref="ClosePayloadReadMode.Strict"/>, those valid on the wire today, unless set.</param>
     /// <returns>
-    /// What <see cref="Read(ReadOnlySpan{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> returns for the same bytes,
+    /// What <see cref="Read(ReadOnlySpan{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult, ClosePayloadReadMode)"/> returns for the same bytes,
     /// however they are split into segments, with the same <see cref="CloseFrameReadResult.BytesConsumed"/> and
     /// <see cref="CloseFrameReadResult.BytesNeeded"/>.
     /// </returns>
     /// <remarks>Never throws for any <paramref name="source"/> and never allocates. After <see cref="OperationStatus.Done"/>, advance the reader by <see cref="CloseFrameReadResult.BytesConsumed"/>; after <see cref="OperationStatus.NeedMoreData"/>, by nothing.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
-    public static OperationStatus Read(scoped in ReadOnlySequence<byte> source, WebSocketRole role, Span<byte> destination, out CloseFrameReadResult result) =>
-        ReadSequence(source, role, lenient: false, destination, out result);
-
-    /// <summary>Reads a close frame that may span several segments, accepting the status codes that <paramref name="mode"/> allows.</summary>
-    /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. Bytes after the frame are ignored.</param>
-    /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
-    /// <param name="mode">Which status codes to accept.</param>
-    /// <param name="destination">The buffer that receives the UTF-8 reason, unmasked, from its start; <see cref="ClosePayload.MaxReasonLength"/> bytes always suffice.</param>
-    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is <paramref name="destination"/>'s first <see cref="CloseFrameReadResult.ReasonLength"/> bytes.</param>
-    /// <returns>What <see cref="Read(in ReadOnlySequence{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> returns.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="mode"/> is not a defined value.</exception>
-    public static OperationStatus Read(scoped in ReadOnlySequence<byte> source, WebSocketRole role, ClosePayloadReadMode mode, Span<byte> destination, out CloseFrameReadResult result) =>
+    public static OperationStatus Read(scoped in ReadOnlySequence<byte> source, WebSocketRole role, Span<byte> destination, out CloseFrameReadResult result, ClosePayloadReadMode mode = ClosePayloadReadMode.Strict) =>
         ReadSequence(source, role, IsLenient(mode), destination, out result);
 
     /// <summary>Reads a close frame received by <paramref name="role"/>, unmasking a client's payload in place in <paramref name="source"/>.</summary>
     /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. A masked payload is overwritten with its unmasked form once the whole frame is there.</param>
     /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
     /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is in <paramref name="source"/>, at <see cref="CloseFrameReadResult.ReasonOffset"/>.</param>
+    /// <param name="mode">Which status codes to accept: <see cref="ClosePayloadReadMode.Strict"/>, those valid on the wire today, unless set.</param>
     /// <returns><see cref="OperationStatus.Done"/> for a well-formed frame; <see cref="OperationStatus.NeedMoreData"/> when <paramref name="source"/> ends before the frame does (nothing is consumed or changed); <see cref="OperationStatus.InvalidData"/> for a malformed frame.</returns>
     /// <remarks>Never throws for any <paramref name="source"/> and never allocates. Call it once per frame: a second call would mask the payload again.</remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> is not a defined value.</exception>
-    public static OperationStatus ReadInPlace(Span<byte> source, WebSocketRole role, out CloseFrameReadResult result) =>
-        ReadInPlaceCore(source, role, lenient: false, out result);
-
-    /// <summary>Reads a close frame in place, accepting the status codes that <paramref name="mode"/> allows.</summary>
-    /// <param name="source">The received bytes, starting at the frame's first byte; untrusted bytes are fine. A masked payload is overwritten with its unmasked form once the whole frame is there.</param>
-    /// <param name="role">The role of the receiving endpoint: a server expects masked frames, a client unmasked ones.</param>
-    /// <param name="mode">Which status codes to accept.</param>
-    /// <param name="result">When this method returns, what was found; see each member for when it is set. The reason is in <paramref name="source"/>, at <see cref="CloseFrameReadResult.ReasonOffset"/>.</param>
-    /// <returns>What <see cref="ReadInPlace(Span{byte}, WebSocketRole, out CloseFrameReadResult)"/> returns.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="mode"/> is not a defined value.</exception>
-    public static OperationStatus ReadInPlace(Span<byte> source, WebSocketRole role, ClosePayloadReadMode mode, out CloseFrameReadResult result) =>
+    public static OperationStatus ReadInPlace(Span<byte> source, WebSocketRole role, out CloseFrameReadResult result, ClosePayloadReadMode mode = ClosePayloadReadMode.Strict) =>
         ReadInPlaceCore(source, role, IsLenient(mode), out result);
 
     private static OperationStatus ReadSpan(scoped ReadOnlySpan<byte> source, WebSocketRole role, bool lenient, Span<byte> destination, out CloseFrameReadResult result)
@@ -148,7 +145,7 @@ public static partial class CloseFrame
         // Byte 0 (§5.2): FIN, RSV1–3, opcode. Judged as soon as it arrives; a data frame or fragment is no close
         // frame whatever its other bits say.
         byte first = source[0];
-        CloseFrameError error = (first & 0x0F) != 0x08 ? CloseFrameError.NotCloseFrame
+        CloseFrameError error = (first & OpcodeMask) != CloseOpcode ? CloseFrameError.NotCloseFrame
             : (first & 0x80) == 0 ? CloseFrameError.NotFinal
             : (first & 0x70) != 0 ? CloseFrameError.ReservedBitsSet
             : CloseFrameError.None;
@@ -169,7 +166,7 @@ public static partial class CloseFrame
         int length = second & 0x7F;
         if (length > ClosePayload.MaxLength)
         {
-            return Invalid(CloseFrameError.ExtendedLength, out result);
+            return Invalid(CloseFrameError.TooLong, out result);
         }
 
         if (masked != server)
@@ -204,16 +201,14 @@ public static partial class CloseFrame
             return OperationStatus.Done;
         }
 
-        switch (ClosePayload.CheckStatusAndReason((WebSocketCloseStatus)code, reason, lenient))
+        CloseFrameError error = ClosePayload.CheckStatusAndReason((WebSocketCloseStatus)code, reason, lenient);
+        if (error != CloseFrameError.None)
         {
-            case ClosePayloadError.None:
-                result = new CloseFrameReadResult(CloseFrameError.None, frameLength, 0, 0, (WebSocketCloseStatus)code, reasonOffset, reason.Length);
-                return OperationStatus.Done;
-            case ClosePayloadError.InvalidStatus:
-                return Invalid(CloseFrameError.InvalidStatus, out result);
-            default:
-                return Invalid(CloseFrameError.InvalidUtf8, out result);
+            return Invalid(error, out result);
         }
+
+        result = new CloseFrameReadResult(CloseFrameError.None, frameLength, 0, 0, (WebSocketCloseStatus)code, reasonOffset, reason.Length);
+        return OperationStatus.Done;
     }
 
     private static OperationStatus NeedMore(int bytesNeeded, out CloseFrameReadResult result)

@@ -12,176 +12,96 @@ public static partial class CloseFrame
     /// <param name="destination">The buffer that receives the frame; <see cref="MaxLength"/> bytes always suffice. Its contents are unspecified on failure.</param>
     /// <param name="role">The role of the sending endpoint.</param>
     /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="reason">The closing reason; at most <see cref="ClosePayload.MaxReasonLength"/> bytes once UTF-8 encoded.</param>
+    /// <param name="reason">The closing reason; at most <see cref="ClosePayload.MaxReasonLength"/> bytes once UTF-8 encoded unless <paramref name="truncation"/> cuts it.</param>
     /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8; <see cref="CloseReasonTruncation.None"/> throws.</param>
     /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate, is over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> explains.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten)
+    public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         int headerLength = GetHeaderLength(role);
-        bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, reason, out int payloadLength);
+        bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, reason, out int payloadLength, truncation);
         return Finish(destination, headerLength, fits, payloadLength, randomKey: true, maskingKey: 0, out bytesWritten);
     }
 
-    /// <inheritdoc cref="TryWrite(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{char}, out int)"/>
+    /// <inheritdoc cref="TryWrite(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/>
     /// <remarks>A <see langword="null"/> reason is no reason.</remarks>
-    public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, string? reason, out int bytesWritten) =>
-        TryWrite(destination, role, status, reason.AsSpan(), out bytesWritten);
+    public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, string? reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None) =>
+        TryWrite(destination, role, status, reason.AsSpan(), out bytesWritten, truncation);
 
     /// <summary>Writes a close frame from a UTF-8 reason as <paramref name="role"/> sends it: unmasked from a server, masked with a fresh random key from a client.</summary>
     /// <param name="destination">The buffer that receives the frame; <see cref="MaxLength"/> bytes always suffice. Its contents are unspecified on failure.</param>
     /// <param name="role">The role of the sending endpoint.</param>
     /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="utf8Reason">The closing reason as well-formed UTF-8; at most <see cref="ClosePayload.MaxReasonLength"/> bytes.</param>
+    /// <param name="utf8Reason">The closing reason as UTF-8; at most <see cref="ClosePayload.MaxReasonLength"/> bytes unless <paramref name="truncation"/> cuts it. The part written must be well formed.</param>
     /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes; <see cref="CloseReasonTruncation.None"/> throws.</param>
     /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> is not well-formed UTF-8, is over <see cref="ClosePayload.MaxReasonLength"/> bytes, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
-    public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> cannot be written, as <see cref="ClosePayload.TryWriteUtf8(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{byte}, out int, CloseReasonTruncation)"/> explains.</exception>
+    public static bool TryWriteUtf8(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         int headerLength = GetHeaderLength(role);
-        bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, utf8Reason, out int payloadLength);
+        bool fits = ClosePayload.TryWriteUtf8(PayloadArea(destination, headerLength), status, utf8Reason, out int payloadLength, truncation);
         return Finish(destination, headerLength, fits, payloadLength, randomKey: true, maskingKey: 0, out bytesWritten);
-    }
-
-    /// <summary>Writes a close frame as <paramref name="role"/> sends it, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
-    /// <param name="destination">The buffer that receives the frame; <see cref="MaxLength"/> bytes always suffice. Its contents are unspecified on failure.</param>
-    /// <param name="role">The role of the sending endpoint; a client masks with a fresh random key.</param>
-    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="reason">The closing reason.</param>
-    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8.</param>
-    /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
-    /// <param name="charsDropped">When this method returns, the number of chars of <paramref name="reason"/> that were cut off; 0 on failure.</param>
-    /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
-    {
-        int headerLength = GetHeaderLength(role);
-        bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, reason, truncation, out int payloadLength, out charsDropped);
-        return FinishDropping(destination, headerLength, fits, payloadLength, randomKey: true, maskingKey: 0, out bytesWritten, ref charsDropped);
-    }
-
-    /// <inheritdoc cref="TryWrite(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/>
-    /// <remarks>A <see langword="null"/> reason is no reason.</remarks>
-    public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, string? reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped) =>
-        TryWrite(destination, role, status, reason.AsSpan(), truncation, out bytesWritten, out charsDropped);
-
-    /// <summary>Writes a close frame from a UTF-8 reason as <paramref name="role"/> sends it, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
-    /// <param name="destination">The buffer that receives the frame; <see cref="MaxLength"/> bytes always suffice. Its contents are unspecified on failure.</param>
-    /// <param name="role">The role of the sending endpoint; a client masks with a fresh random key.</param>
-    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="utf8Reason">The closing reason as UTF-8. Only the part that is written must be well formed.</param>
-    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes.</param>
-    /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
-    /// <param name="bytesDropped">When this method returns, the number of bytes of <paramref name="utf8Reason"/> that were cut off; 0 on failure.</param>
-    /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{byte}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
-    public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, CloseReasonTruncation truncation, out int bytesWritten, out int bytesDropped)
-    {
-        int headerLength = GetHeaderLength(role);
-        bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, utf8Reason, truncation, out int payloadLength, out bytesDropped);
-        return FinishDropping(destination, headerLength, fits, payloadLength, randomKey: true, maskingKey: 0, out bytesWritten, ref bytesDropped);
     }
 
     /// <summary>Writes a client's close frame, masked with <paramref name="maskingKey"/>.</summary>
     /// <param name="destination">The buffer that receives the frame; <see cref="MaxLength"/> bytes always suffice. Its contents are unspecified on failure.</param>
     /// <param name="maskingKey">The masking key; its big-endian bytes are the 4 key bytes on the wire. RFC 6455 §5.3 wants it unpredictable.</param>
     /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="reason">The closing reason; at most <see cref="ClosePayload.MaxReasonLength"/> bytes once UTF-8 encoded.</param>
+    /// <param name="reason">The closing reason; at most <see cref="ClosePayload.MaxReasonLength"/> bytes once UTF-8 encoded unless <paramref name="truncation"/> cuts it.</param>
     /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8; <see cref="CloseReasonTruncation.None"/> throws.</param>
     /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate, is over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> explains.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten)
+    public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         const int headerLength = HeaderLength + MaskingKeyLength;
-        bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, reason, out int payloadLength);
+        bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, reason, out int payloadLength, truncation);
         return Finish(destination, headerLength, fits, payloadLength, randomKey: false, maskingKey, out bytesWritten);
     }
 
-    /// <inheritdoc cref="TryWriteMasked(Span{byte}, uint, WebSocketCloseStatus, ReadOnlySpan{char}, out int)"/>
+    /// <inheritdoc cref="TryWriteMasked(Span{byte}, uint, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/>
     /// <remarks>A <see langword="null"/> reason is no reason.</remarks>
-    public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, string? reason, out int bytesWritten) =>
-        TryWriteMasked(destination, maskingKey, status, reason.AsSpan(), out bytesWritten);
+    public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, string? reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None) =>
+        TryWriteMasked(destination, maskingKey, status, reason.AsSpan(), out bytesWritten, truncation);
 
     /// <summary>Writes a client's close frame from a UTF-8 reason, masked with <paramref name="maskingKey"/>.</summary>
     /// <param name="destination">The buffer that receives the frame; <see cref="MaxLength"/> bytes always suffice. Its contents are unspecified on failure.</param>
     /// <param name="maskingKey">The masking key; its big-endian bytes are the 4 key bytes on the wire. RFC 6455 §5.3 wants it unpredictable.</param>
     /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="utf8Reason">The closing reason as well-formed UTF-8; at most <see cref="ClosePayload.MaxReasonLength"/> bytes.</param>
+    /// <param name="utf8Reason">The closing reason as UTF-8; at most <see cref="ClosePayload.MaxReasonLength"/> bytes unless <paramref name="truncation"/> cuts it. The part written must be well formed.</param>
     /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes; <see cref="CloseReasonTruncation.None"/> throws.</param>
     /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
-    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> is not well-formed UTF-8, is over <see cref="ClosePayload.MaxReasonLength"/> bytes, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
-    public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> cannot be written, as <see cref="ClosePayload.TryWriteUtf8(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{byte}, out int, CloseReasonTruncation)"/> explains.</exception>
+    public static bool TryWriteMaskedUtf8(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         const int headerLength = HeaderLength + MaskingKeyLength;
-        bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, utf8Reason, out int payloadLength);
+        bool fits = ClosePayload.TryWriteUtf8(PayloadArea(destination, headerLength), status, utf8Reason, out int payloadLength, truncation);
         return Finish(destination, headerLength, fits, payloadLength, randomKey: false, maskingKey, out bytesWritten);
     }
 
-    /// <summary>Writes a client's close frame masked with <paramref name="maskingKey"/>, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
-    /// <param name="destination">The buffer that receives the frame; <see cref="MaxLength"/> bytes always suffice. Its contents are unspecified on failure.</param>
-    /// <param name="maskingKey">The masking key; its big-endian bytes are the 4 key bytes on the wire. RFC 6455 §5.3 wants it unpredictable.</param>
-    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="reason">The closing reason.</param>
-    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8.</param>
-    /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
-    /// <param name="charsDropped">When this method returns, the number of chars of <paramref name="reason"/> that were cut off; 0 on failure.</param>
-    /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
-    {
-        const int headerLength = HeaderLength + MaskingKeyLength;
-        bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, reason, truncation, out int payloadLength, out charsDropped);
-        return FinishDropping(destination, headerLength, fits, payloadLength, randomKey: false, maskingKey, out bytesWritten, ref charsDropped);
-    }
-
-    /// <inheritdoc cref="TryWriteMasked(Span{byte}, uint, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/>
-    /// <remarks>A <see langword="null"/> reason is no reason.</remarks>
-    public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, string? reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped) =>
-        TryWriteMasked(destination, maskingKey, status, reason.AsSpan(), truncation, out bytesWritten, out charsDropped);
-
-    /// <summary>Writes a client's close frame from a UTF-8 reason masked with <paramref name="maskingKey"/>, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
-    /// <param name="destination">The buffer that receives the frame; <see cref="MaxLength"/> bytes always suffice. Its contents are unspecified on failure.</param>
-    /// <param name="maskingKey">The masking key; its big-endian bytes are the 4 key bytes on the wire. RFC 6455 §5.3 wants it unpredictable.</param>
-    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="utf8Reason">The closing reason as UTF-8. Only the part that is written must be well formed.</param>
-    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes.</param>
-    /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
-    /// <param name="bytesDropped">When this method returns, the number of bytes of <paramref name="utf8Reason"/> that were cut off; 0 on failure.</param>
-    /// <returns><see langword="true"/> if the frame fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{byte}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
-    public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, CloseReasonTruncation truncation, out int bytesWritten, out int bytesDropped)
-    {
-        const int headerLength = HeaderLength + MaskingKeyLength;
-        bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, utf8Reason, truncation, out int payloadLength, out bytesDropped);
-        return FinishDropping(destination, headerLength, fits, payloadLength, randomKey: false, maskingKey, out bytesWritten, ref bytesDropped);
-    }
-
-    /// <summary>Writes a close frame as <paramref name="role"/> sends it to a buffer writer, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
+    /// <summary>Writes a close frame as <paramref name="role"/> sends it to a buffer writer: unmasked from a server, masked with a fresh random key from a client.</summary>
     /// <param name="destination">The writer that receives the frame.</param>
-    /// <param name="role">The role of the sending endpoint; a client masks with a fresh random key.</param>
+    /// <param name="role">The role of the sending endpoint.</param>
     /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="reason">The closing reason.</param>
-    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8.</param>
+    /// <param name="reason">The closing reason; at most <see cref="ClosePayload.MaxReasonLength"/> bytes once UTF-8 encoded unless <paramref name="truncation"/> cuts it.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8; <see cref="CloseReasonTruncation.None"/> throws.</param>
     /// <returns>The number of bytes written and advanced.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
-    public static int Write(IBufferWriter<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation)
+    /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> explains.</exception>
+    public static int Write(IBufferWriter<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         Span<byte> span = GetWriterSpan(destination);
-        bool written = TryWrite(span, role, status, reason, truncation, out int bytesWritten, out _);
+        bool written = TryWrite(span, role, status, reason, out int bytesWritten, truncation);
         Debug.Assert(written, "A span of MaxLength bytes holds any frame.");
         destination.Advance(bytesWritten);
         return bytesWritten;
@@ -189,23 +109,23 @@ public static partial class CloseFrame
 
     /// <inheritdoc cref="Write(IBufferWriter{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation)"/>
     /// <remarks>A <see langword="null"/> reason is no reason.</remarks>
-    public static int Write(IBufferWriter<byte> destination, WebSocketRole role, WebSocketCloseStatus status, string? reason, CloseReasonTruncation truncation) =>
+    public static int Write(IBufferWriter<byte> destination, WebSocketRole role, WebSocketCloseStatus status, string? reason, CloseReasonTruncation truncation = CloseReasonTruncation.None) =>
         Write(destination, role, status, reason.AsSpan(), truncation);
 
-    /// <summary>Writes a close frame from a UTF-8 reason as <paramref name="role"/> sends it to a buffer writer, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
+    /// <summary>Writes a close frame from a UTF-8 reason as <paramref name="role"/> sends it to a buffer writer: unmasked from a server, masked with a fresh random key from a client.</summary>
     /// <param name="destination">The writer that receives the frame.</param>
-    /// <param name="role">The role of the sending endpoint; a client masks with a fresh random key.</param>
+    /// <param name="role">The role of the sending endpoint.</param>
     /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="utf8Reason">The closing reason as UTF-8.</param>
-    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes.</param>
+    /// <param name="utf8Reason">The closing reason as UTF-8; at most <see cref="ClosePayload.MaxReasonLength"/> bytes unless <paramref name="truncation"/> cuts it. The part written must be well formed.</param>
+    /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes; <see cref="CloseReasonTruncation.None"/> throws.</param>
     /// <returns>The number of bytes written and advanced.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{byte}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
-    public static int Write(IBufferWriter<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, CloseReasonTruncation truncation)
+    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> cannot be written, as <see cref="ClosePayload.TryWriteUtf8(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{byte}, out int, CloseReasonTruncation)"/> explains.</exception>
+    public static int WriteUtf8(IBufferWriter<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         Span<byte> span = GetWriterSpan(destination);
-        bool written = TryWrite(span, role, status, utf8Reason, truncation, out int bytesWritten, out _);
+        bool written = TryWriteUtf8(span, role, status, utf8Reason, out int bytesWritten, truncation);
         Debug.Assert(written, "A span of MaxLength bytes holds any frame.");
         destination.Advance(bytesWritten);
         return bytesWritten;
@@ -226,19 +146,6 @@ public static partial class CloseFrame
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Span<byte> PayloadArea(Span<byte> destination, int headerLength) =>
         destination.Length >= headerLength ? destination.Slice(headerLength) : Span<byte>.Empty;
-
-    // Finish for the truncating writers: on failure the dropped count is 0 too.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool FinishDropping(Span<byte> destination, int headerLength, bool payloadFits, int payloadLength, bool randomKey, uint maskingKey, out int bytesWritten, ref int dropped)
-    {
-        if (!Finish(destination, headerLength, payloadFits, payloadLength, randomKey, maskingKey, out bytesWritten))
-        {
-            dropped = 0;
-            return false;
-        }
-
-        return true;
-    }
 
     // A client's frame is masked with maskingKey, or with a fresh random key if randomKey is set; a server's is not masked.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,36 +1,43 @@
 namespace WebSockets.CloseStatus;
 
-/// <summary>Why a received close frame is malformed, or <see cref="None"/>.</summary>
-/// <remarks>Answer a malformed frame with <see cref="CloseErrorExtensions.ToCloseStatus(CloseFrameError)"/>.</remarks>
+/// <summary>Why a received close payload or close frame is malformed, or <see cref="None"/>.</summary>
+/// <remarks>
+/// <see cref="ClosePayload"/>'s readers report <see cref="TooShort"/>, <see cref="TooLong"/>, <see cref="InvalidStatus"/> and
+/// <see cref="InvalidUtf8"/>; <see cref="CloseFrame"/>'s readers report any member. Answer a malformed close with
+/// <see cref="CloseErrorExtensions.ToCloseStatus(CloseFrameError)"/>.
+/// </remarks>
 public enum CloseFrameError
 {
-    /// <summary>The frame is well formed.</summary>
+    /// <summary>The payload or frame is well formed.</summary>
     None = 0,
 
     /// <summary>FIN is not set, but control frames must not be fragmented (RFC 6455 §5.4, §5.5).</summary>
-    NotFinal,
+    NotFinal = 1,
 
     /// <summary>RSV1, RSV2 or RSV3 is set, and no extension was negotiated that defines them (RFC 6455 §5.2).</summary>
-    ReservedBitsSet,
+    ReservedBitsSet = 2,
 
     /// <summary>The opcode is not 0x8, close (RFC 6455 §5.5.1).</summary>
-    NotCloseFrame,
+    NotCloseFrame = 3,
 
-    /// <summary>The length uses the 16- or 64-bit form (126 or 127), but control frames must use the 7-bit form (RFC 6455 §5.5).</summary>
-    ExtendedLength,
+    /// <summary>
+    /// Too long for a control frame (RFC 6455 §5.5): for a payload, over 125 bytes; for a frame, a length in the 16- or
+    /// 64-bit form (126 or 127), which a control frame must not use.
+    /// </summary>
+    TooLong = 4,
 
     /// <summary>A server received an unmasked frame; a client must mask every frame (RFC 6455 §5.1).</summary>
-    MaskMissing,
+    MaskMissing = 5,
 
     /// <summary>A client received a masked frame; a server must not mask (RFC 6455 §5.1).</summary>
-    UnexpectedMask,
+    UnexpectedMask = 6,
 
     /// <summary>The payload is 1 byte: too short for a status code (RFC 6455 §5.5.1).</summary>
-    TooShort,
+    TooShort = 7,
 
     /// <summary>The status code may not appear in a close frame (RFC 6455 §7.4).</summary>
-    InvalidStatus,
+    InvalidStatus = 8,
 
     /// <summary>The reason is not well-formed UTF-8 (RFC 6455 §5.5.1, §8.1; RFC 3629).</summary>
-    InvalidUtf8,
+    InvalidUtf8 = 9,
 }

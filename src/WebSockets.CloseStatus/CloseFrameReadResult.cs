@@ -2,7 +2,7 @@ using System;
 
 namespace WebSockets.CloseStatus;
 
-/// <summary>What <see cref="CloseFrame.Read(ReadOnlySpan{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult)"/> and the other frame readers found.</summary>
+/// <summary>What <see cref="CloseFrame.Read(ReadOnlySpan{byte}, WebSocketRole, Span{byte}, out CloseFrameReadResult, ClosePayloadReadMode)"/> and the other frame readers found.</summary>
 /// <remarks>
 /// Every member is zero or default unless its description says when it is set. A plain value, usable across an <see langword="await"/>:
 /// the reason is not held here, but located in the caller's buffer by <see cref="ReasonOffset"/> and <see cref="ReasonLength"/>.

@@ -22,10 +22,10 @@ public sealed partial class CloseHandshake
             return OperationStatus.Done;
         }
 
-        ClosePayloadError error = ClosePayload.ReadCore(payload, ReadMode == ClosePayloadReadMode.Lenient, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason);
-        if (error != ClosePayloadError.None)
+        CloseFrameError error = ClosePayload.ReadCore(payload, ReadMode == ClosePayloadReadMode.Lenient, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason);
+        if (error != CloseFrameError.None)
         {
-            FailCore(error.ToCloseStatus(), ToFrameError(error));
+            FailCore(error.ToCloseStatus(), error);
             return OperationStatus.InvalidData;
         }
 
@@ -52,7 +52,7 @@ public sealed partial class CloseHandshake
             return OperationStatus.Done;
         }
 
-        OperationStatus status = CloseFrame.Read(source, Role, ReadMode, _reason, out CloseFrameReadResult frame);
+        OperationStatus status = CloseFrame.Read(source, Role, _reason, out CloseFrameReadResult frame, ReadMode);
         if (frame.Error == CloseFrameError.NotCloseFrame)
         {
             ThrowHelper.ThrowNotCloseFrame(source[0] & 0x0F, nameof(source));
@@ -74,7 +74,7 @@ public sealed partial class CloseHandshake
             return OperationStatus.Done;
         }
 
-        OperationStatus status = CloseFrame.Read(source, Role, ReadMode, _reason, out CloseFrameReadResult frame);
+        OperationStatus status = CloseFrame.Read(source, Role, _reason, out CloseFrameReadResult frame, ReadMode);
         if (frame.Error == CloseFrameError.NotCloseFrame)
         {
             ThrowHelper.ThrowNotCloseFrame(FirstByte(source) & 0x0F, nameof(source));
@@ -118,12 +118,4 @@ public sealed partial class CloseHandshake
         _receivedStatus = status;
         Set(Flags.Received, CloseInitiator.Remote);
     }
-
-    private static CloseFrameError ToFrameError(ClosePayloadError error) => error switch
-    {
-        ClosePayloadError.TooShort => CloseFrameError.TooShort,
-        ClosePayloadError.TooLong => CloseFrameError.ExtendedLength,
-        ClosePayloadError.InvalidStatus => CloseFrameError.InvalidStatus,
-        _ => CloseFrameError.InvalidUtf8,
-    };
 }

@@ -46,7 +46,7 @@ public sealed partial class CloseHandshake
     /// <param name="reason">The closing reason; at most <see cref="ClosePayload.MaxReasonLength"/> bytes once UTF-8 encoded. <see langword="null"/> is no reason.</param>
     /// <returns>The number of bytes written to <paramref name="destination"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="reason"/> cannot be written, as <see cref="CloseFrame.TryWrite(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{char}, out int)"/> explains.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="reason"/> cannot be written, as <see cref="CloseFrame.TryWrite(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> explains.</exception>
     /// <exception cref="InvalidOperationException">This endpoint's close frame was sent already, or the transport is closed.</exception>
     public int WriteClose(Span<byte> destination, WebSocketCloseStatus status, string? reason) =>
         WriteClose(destination, status, reason.AsSpan());
@@ -58,7 +58,7 @@ public sealed partial class CloseHandshake
     /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8.</param>
     /// <returns>The number of bytes written to <paramref name="destination"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="reason"/> cannot be written, as <see cref="CloseFrame.TryWrite(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="reason"/> cannot be written, as <see cref="CloseFrame.TryWrite(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> explains.</exception>
     /// <exception cref="InvalidOperationException">This endpoint's close frame was sent already, or the transport is closed.</exception>
     public int WriteClose(Span<byte> destination, WebSocketCloseStatus status, string? reason, CloseReasonTruncation truncation) =>
         WriteClose(destination, status, reason.AsSpan(), truncation);
@@ -85,7 +85,7 @@ public sealed partial class CloseHandshake
     public int WriteClose(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation)
     {
         ThrowIfCannotSend(nameof(WriteClose));
-        if (!CloseFrame.TryWrite(destination, Role, status, reason, truncation, out int bytesWritten, out _))
+        if (!CloseFrame.TryWrite(destination, Role, status, reason, out int bytesWritten, truncation))
         {
             ThrowHelper.ThrowDestinationTooSmall(destination.Length, nameof(destination));
         }
@@ -100,7 +100,7 @@ public sealed partial class CloseHandshake
     /// <param name="utf8Reason">The closing reason as well-formed UTF-8; at most <see cref="ClosePayload.MaxReasonLength"/> bytes.</param>
     /// <returns>The number of bytes written to <paramref name="destination"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="utf8Reason"/> cannot be written, as <see cref="CloseFrame.TryWrite(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{byte}, out int)"/> explains.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="utf8Reason"/> cannot be written, as <see cref="CloseFrame.TryWriteUtf8(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{byte}, out int, CloseReasonTruncation)"/> explains.</exception>
     /// <exception cref="InvalidOperationException">This endpoint's close frame was sent already, or the transport is closed.</exception>
     public int WriteClose(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason) =>
         WriteClose(destination, status, utf8Reason, CloseReasonTruncation.None);
@@ -112,12 +112,12 @@ public sealed partial class CloseHandshake
     /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes.</param>
     /// <returns>The number of bytes written to <paramref name="destination"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="utf8Reason"/> cannot be written, as <see cref="CloseFrame.TryWrite(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{byte}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="utf8Reason"/> cannot be written, as <see cref="CloseFrame.TryWriteUtf8(Span{byte}, WebSocketRole, WebSocketCloseStatus, ReadOnlySpan{byte}, out int, CloseReasonTruncation)"/> explains.</exception>
     /// <exception cref="InvalidOperationException">This endpoint's close frame was sent already, or the transport is closed.</exception>
     public int WriteClose(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, CloseReasonTruncation truncation)
     {
         ThrowIfCannotSend(nameof(WriteClose));
-        if (!CloseFrame.TryWrite(destination, Role, status, utf8Reason, truncation, out int bytesWritten, out _))
+        if (!CloseFrame.TryWriteUtf8(destination, Role, status, utf8Reason, out int bytesWritten, truncation))
         {
             ThrowHelper.ThrowDestinationTooSmall(destination.Length, nameof(destination));
         }

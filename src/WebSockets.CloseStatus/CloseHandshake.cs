@@ -36,10 +36,7 @@ public sealed partial class CloseHandshake
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="role"/> or <paramref name="readMode"/> is not a defined value.</exception>
     public CloseHandshake(WebSocketRole role, ClosePayloadReadMode readMode = ClosePayloadReadMode.Strict)
     {
-        if (role is not (WebSocketRole.Server or WebSocketRole.Client))
-        {
-            ThrowHelper.ThrowUndefinedEnum(role, nameof(role));
-        }
+        CloseFrame.ValidateRole(role);
 
         if (readMode is not (ClosePayloadReadMode.Strict or ClosePayloadReadMode.Lenient))
         {

@@ -9,70 +9,64 @@ namespace WebSockets.CloseStatus;
 
 public static partial class ClosePayload
 {
-    /// <summary>Reads a close payload, accepting the status codes that are valid on the wire today.</summary>
+    /// <summary>Reads a close payload and decodes its reason to a <see cref="string"/>.</summary>
     /// <param name="source">The payload of the close frame, already unmasked; untrusted bytes are fine.</param>
-    /// <param name="status">When this method returns, the status (<see cref="WebSocketCloseStatus.Empty"/> for an empty payload); <see langword="default"/> on error.</param>
-    /// <param name="utf8Reason">When this method returns, the UTF-8 reason as a slice of <paramref name="source"/>; empty on error.</param>
-    /// <returns><see cref="ClosePayloadError.None"/> if the payload is well formed; otherwise, what is wrong with it.</returns>
-    /// <remarks>Never throws and never allocates. The checks run in the order of <see cref="ClosePayloadError"/>: length, status, UTF-8.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ClosePayloadError Read(ReadOnlySpan<byte> source, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason) =>
-        ReadCore(source, lenient: false, out status, out utf8Reason);
+    /// <param name="status">When this method returns, the status exactly as received (<see cref="WebSocketCloseStatus.Empty"/> for an empty payload); <see langword="default"/> on error.</param>
+    /// <param name="reason">When this method returns, the reason; <see cref="string.Empty"/> when there is none or on error.</param>
+    /// <param name="mode">Which status codes to accept: <see cref="ClosePayloadReadMode.Strict"/>, those valid on the wire today, unless set.</param>
+    /// <returns>
+    /// <see cref="CloseFrameError.None"/> if the payload is well formed; otherwise, what is wrong with it (<see cref="CloseFrameError.TooShort"/>,
+    /// <see cref="CloseFrameError.TooLong"/>, <see cref="CloseFrameError.InvalidStatus"/> or <see cref="CloseFrameError.InvalidUtf8"/>), whose
+    /// <see cref="CloseErrorExtensions.ToCloseStatus(CloseFrameError)"/> is the status to answer with: 1002, or 1007 for a reason that is not UTF-8.
+    /// </returns>
+    /// <remarks>
+    /// Never throws for any <paramref name="source"/>. Allocates the reason string when it is not empty;
+    /// <see cref="ReadUtf8(ReadOnlySpan{byte}, out WebSocketCloseStatus, out ReadOnlySpan{byte}, ClosePayloadReadMode)"/> reads without allocating.
+    /// The checks run in the order of the returned errors: length, status, UTF-8.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
+    public static CloseFrameError Read(ReadOnlySpan<byte> source, out WebSocketCloseStatus status, out string reason, ClosePayloadReadMode mode = ClosePayloadReadMode.Strict)
+    {
+        ValidateMode(mode);
+        CloseFrameError error = ReadCore(source, mode == ClosePayloadReadMode.Lenient, out status, out ReadOnlySpan<byte> utf8Reason);
+        reason = error == CloseFrameError.None ? DecodeValidUtf8(utf8Reason) : string.Empty;
+        return error;
+    }
 
-    /// <summary>Reads a close payload, accepting the status codes that <paramref name="mode"/> allows.</summary>
+    /// <summary>Reads a close payload without copying or decoding its UTF-8 reason.</summary>
     /// <param name="source">The payload of the close frame, already unmasked; untrusted bytes are fine.</param>
-    /// <param name="mode">Which status codes to accept.</param>
     /// <param name="status">When this method returns, the status exactly as received (<see cref="WebSocketCloseStatus.Empty"/> for an empty payload); <see langword="default"/> on error.</param>
     /// <param name="utf8Reason">When this method returns, the UTF-8 reason as a slice of <paramref name="source"/>; empty on error.</param>
-    /// <returns><see cref="ClosePayloadError.None"/> if the payload is well formed; otherwise, what is wrong with it.</returns>
+    /// <param name="mode">Which status codes to accept: <see cref="ClosePayloadReadMode.Strict"/>, those valid on the wire today, unless set.</param>
+    /// <returns>
+    /// <see cref="CloseFrameError.None"/> if the payload is well formed; otherwise, what is wrong with it (<see cref="CloseFrameError.TooShort"/>,
+    /// <see cref="CloseFrameError.TooLong"/>, <see cref="CloseFrameError.InvalidStatus"/> or <see cref="CloseFrameError.InvalidUtf8"/>).
+    /// </returns>
+    /// <remarks>Never throws for any <paramref name="source"/> and never allocates. The checks run in the order of the returned errors: length, status, UTF-8.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
-    public static ClosePayloadError Read(ReadOnlySpan<byte> source, ClosePayloadReadMode mode, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static CloseFrameError ReadUtf8(ReadOnlySpan<byte> source, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason, ClosePayloadReadMode mode = ClosePayloadReadMode.Strict)
     {
         ValidateMode(mode);
         return ReadCore(source, mode == ClosePayloadReadMode.Lenient, out status, out utf8Reason);
     }
 
-    /// <summary>Reads a close payload that may span several segments, accepting the status codes that are valid on the wire today.</summary>
+    /// <summary>Reads a close payload that may span several segments, without copying or decoding its UTF-8 reason.</summary>
     /// <param name="source">The payload of the close frame, already unmasked; untrusted bytes are fine.</param>
-    /// <param name="status">When this method returns, the status (<see cref="WebSocketCloseStatus.Empty"/> for an empty payload); <see langword="default"/> on error.</param>
-    /// <param name="utf8Reason">When this method returns, the UTF-8 reason as a slice of <paramref name="source"/>; empty on error.</param>
-    /// <returns><see cref="ClosePayloadError.None"/> if the payload is well formed; otherwise, what is wrong with it.</returns>
-    public static ClosePayloadError Read(in ReadOnlySequence<byte> source, out WebSocketCloseStatus status, out ReadOnlySequence<byte> utf8Reason) =>
-        ReadSequence(source, lenient: false, out status, out utf8Reason);
-
-    /// <summary>Reads a close payload that may span several segments, accepting the status codes that <paramref name="mode"/> allows.</summary>
-    /// <param name="source">The payload of the close frame, already unmasked; untrusted bytes are fine.</param>
-    /// <param name="mode">Which status codes to accept.</param>
     /// <param name="status">When this method returns, the status exactly as received (<see cref="WebSocketCloseStatus.Empty"/> for an empty payload); <see langword="default"/> on error.</param>
     /// <param name="utf8Reason">When this method returns, the UTF-8 reason as a slice of <paramref name="source"/>; empty on error.</param>
-    /// <returns><see cref="ClosePayloadError.None"/> if the payload is well formed; otherwise, what is wrong with it.</returns>
+    /// <param name="mode">Which status codes to accept: <see cref="ClosePayloadReadMode.Strict"/>, those valid on the wire today, unless set.</param>
+    /// <returns>What <see cref="ReadUtf8(ReadOnlySpan{byte}, out WebSocketCloseStatus, out ReadOnlySpan{byte}, ClosePayloadReadMode)"/> returns for the same bytes, however they are split into segments.</returns>
+    /// <remarks>Never throws for any <paramref name="source"/> and never allocates.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
-    public static ClosePayloadError Read(in ReadOnlySequence<byte> source, ClosePayloadReadMode mode, out WebSocketCloseStatus status, out ReadOnlySequence<byte> utf8Reason)
+    public static CloseFrameError ReadUtf8(in ReadOnlySequence<byte> source, out WebSocketCloseStatus status, out ReadOnlySequence<byte> utf8Reason, ClosePayloadReadMode mode = ClosePayloadReadMode.Strict)
     {
         ValidateMode(mode);
         return ReadSequence(source, mode == ClosePayloadReadMode.Lenient, out status, out utf8Reason);
     }
 
-    /// <summary>Tries to read a close payload and decodes its reason to a <see cref="string"/>.</summary>
-    /// <param name="source">The payload of the close frame, already unmasked; untrusted bytes are fine.</param>
-    /// <param name="status">When this method returns, the status (<see cref="WebSocketCloseStatus.Empty"/> for an empty payload); <see langword="default"/> on failure.</param>
-    /// <param name="reason">When this method returns, the reason; <see cref="string.Empty"/> when there is none or on failure.</param>
-    /// <returns><see langword="true"/> if the payload is well formed; otherwise, <see langword="false"/>.</returns>
-    /// <remarks>Allocates the reason string when it is not empty. <see cref="Read(ReadOnlySpan{byte}, out WebSocketCloseStatus, out ReadOnlySpan{byte})"/> reads without allocating and says what is wrong.</remarks>
-    public static bool TryRead(ReadOnlySpan<byte> source, out WebSocketCloseStatus status, out string reason)
-    {
-        if (ReadCore(source, lenient: false, out status, out ReadOnlySpan<byte> utf8Reason) != ClosePayloadError.None)
-        {
-            reason = string.Empty;
-            return false;
-        }
-
-        reason = DecodeValidUtf8(utf8Reason);
-        return true;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ClosePayloadError ReadCore(ReadOnlySpan<byte> source, bool lenient, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason)
+    internal static CloseFrameError ReadCore(ReadOnlySpan<byte> source, bool lenient, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason)
     {
         status = default;
         utf8Reason = default;
@@ -82,46 +76,46 @@ public static partial class ClosePayload
             if (source.IsEmpty)
             {
                 status = WebSocketCloseStatus.Empty;
-                return ClosePayloadError.None;
+                return CloseFrameError.None;
             }
 
-            return ClosePayloadError.TooShort;
+            return CloseFrameError.TooShort;
         }
 
         if (source.Length > MaxLength)
         {
-            return ClosePayloadError.TooLong;
+            return CloseFrameError.TooLong;
         }
 
         var code = (WebSocketCloseStatus)BinaryPrimitives.ReadUInt16BigEndian(source);
         ReadOnlySpan<byte> reason = source.Slice(StatusLength);
-        ClosePayloadError error = CheckStatusAndReason(code, reason, lenient);
-        if (error != ClosePayloadError.None)
+        CloseFrameError error = CheckStatusAndReason(code, reason, lenient);
+        if (error != CloseFrameError.None)
         {
             return error;
         }
 
         status = code;
         utf8Reason = reason;
-        return ClosePayloadError.None;
+        return CloseFrameError.None;
     }
 
     /// <summary>The checks after the length, in their order: the status, then the reason's UTF-8; shared with the frame readers, which unmask the two apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ClosePayloadError CheckStatusAndReason(WebSocketCloseStatus code, ReadOnlySpan<byte> reason, bool lenient)
+    internal static CloseFrameError CheckStatusAndReason(WebSocketCloseStatus code, ReadOnlySpan<byte> reason, bool lenient)
     {
         if (!(code.IsValidOnWire() || (lenient && IsLenientlyAccepted(code))))
         {
-            return ClosePayloadError.InvalidStatus;
+            return CloseFrameError.InvalidStatus;
         }
 
         // Most closes carry a code alone: an empty reason needs no validator call.
-        return reason.IsEmpty || Utf8Validation.IsValid(reason) ? ClosePayloadError.None : ClosePayloadError.InvalidUtf8;
+        return reason.IsEmpty || Utf8Validation.IsValid(reason) ? CloseFrameError.None : CloseFrameError.InvalidUtf8;
     }
 
-    private static ClosePayloadError ReadSequence(in ReadOnlySequence<byte> source, bool lenient, out WebSocketCloseStatus status, out ReadOnlySequence<byte> utf8Reason)
+    private static CloseFrameError ReadSequence(in ReadOnlySequence<byte> source, bool lenient, out WebSocketCloseStatus status, out ReadOnlySequence<byte> utf8Reason)
     {
-        ClosePayloadError error;
+        CloseFrameError error;
         if (source.IsSingleSegment)
         {
             error = ReadCore(source.First.Span, lenient, out status, out _);
@@ -129,7 +123,7 @@ public static partial class ClosePayload
         else if (source.Length > MaxLength)
         {
             status = default;
-            error = ClosePayloadError.TooLong;
+            error = CloseFrameError.TooLong;
         }
         else
         {
@@ -140,7 +134,7 @@ public static partial class ClosePayload
             error = ReadCore(buffer, lenient, out status, out _);
         }
 
-        utf8Reason = error == ClosePayloadError.None && !source.IsEmpty ? source.Slice(StatusLength) : ReadOnlySequence<byte>.Empty;
+        utf8Reason = error == CloseFrameError.None && !source.IsEmpty ? source.Slice(StatusLength) : ReadOnlySequence<byte>.Empty;
         return error;
     }
 

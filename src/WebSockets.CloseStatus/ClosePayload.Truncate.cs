@@ -18,41 +18,14 @@ public static partial class ClosePayload
     // The ellipsis in UTF-8.
     private static ReadOnlySpan<byte> Ellipsis => [0xE2, 0x80, 0xA6];
 
-    /// <summary>Writes a close payload, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
-    /// <param name="destination">The buffer that receives the payload; its contents are unspecified on failure.</param>
-    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="reason">The closing reason. Only the part that is written must be free of lone surrogates.</param>
-    /// <param name="truncation">What to do with a reason over <see cref="MaxReasonLength"/> bytes in UTF-8.</param>
-    /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
-    /// <param name="charsDropped">When this method returns, the number of chars of <paramref name="reason"/> that were cut off; 0 on failure.</param>
-    /// <returns><see langword="true"/> if the payload fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
-    /// <remarks>
-    /// The cut keeps the longest prefix whose UTF-8 form fits (in 120 bytes, before the 3-byte "…", for
-    /// <see cref="CloseReasonTruncation.TruncateWithEllipsis"/>) and never splits a surrogate pair. A lone surrogate
-    /// counts as 3 bytes (the size of U+FFFD) in deciding where to cut; it is an error only in the part that is kept.
-    /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate in the part written, is too long and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
-    {
-        // With room for any payload, one transcoding pass writes the reason whole or up to its cut, with nothing to measure first.
-        charsDropped = 0;
-        return (truncation == CloseReasonTruncation.None
-                ? TryWriteWhole(destination, status, reason, out bytesWritten)
-                : TryWriteCut(destination, status, reason, truncation, out bytesWritten, out charsDropped))
-            || TryWriteTruncatingSlow(destination, status, reason, truncation, out bytesWritten, out charsDropped);
-    }
-
     // The fast path of TryWrite with truncation: a defined truncation, a sendable status, room for any payload, and no
     // lone surrogate in the part kept. One transcoding pass, as for a reason that fits; only a reason that does not
     // fit pays for its cut. No byte past the payload is left changed (cutting a reason after writing it would leave
     // its tail behind the ellipsis). False leaves the rest to the slow path, which gives the same answer.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool TryWriteCut(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
+    private static bool TryWriteCut(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten)
     {
         bytesWritten = 0;
-        charsDropped = 0;
         if (destination.Length < MaxLength || (uint)truncation > (uint)CloseReasonTruncation.TruncateWithEllipsis || !status.IsValidOnWire())
         {
             return false;
@@ -92,7 +65,6 @@ public static partial class ClosePayload
 
         BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)status);
         bytesWritten = StatusLength + written;
-        charsDropped = reason.Length - read;
         return true;
     }
 
@@ -108,17 +80,12 @@ public static partial class ClosePayload
         }
     }
 
-    // The rest of TryWrite with truncation: a caller mistake, a short destination, or a reason to cut.
+    // The rest of TryWrite(char) with a truncation other than None: a caller mistake, a short destination, or a reason to cut.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool TryWriteTruncatingSlow(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped)
+    private static bool TryWriteTruncatingSlow(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation, out int bytesWritten)
     {
         ValidateTruncation(truncation);
-        charsDropped = 0;
-        if (truncation == CloseReasonTruncation.None)
-        {
-            return TryWriteSlow(destination, status, reason, out bytesWritten);
-        }
-
+        Debug.Assert(truncation != CloseReasonTruncation.None, "TryWrite takes TryWriteSlow without truncation.");
         if (!ValidateStatus(status, reason.IsEmpty))
         {
             bytesWritten = 0;
@@ -143,39 +110,12 @@ public static partial class ClosePayload
         }
 
         bytesWritten = total;
-        charsDropped = reason.Length - kept;
         return true;
     }
 
-    /// <inheritdoc cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/>
-    /// <remarks>A <see langword="null"/> reason is no reason. The cut is the one <see cref="TruncateReason(string, CloseReasonTruncation)"/> makes.</remarks>
-    public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, string? reason, CloseReasonTruncation truncation, out int bytesWritten, out int charsDropped) =>
-        TryWrite(destination, status, reason.AsSpan(), truncation, out bytesWritten, out charsDropped);
-
-    /// <summary>Writes a close payload from a UTF-8 reason, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
-    /// <param name="destination">The buffer that receives the payload; its contents are unspecified on failure.</param>
-    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="utf8Reason">The closing reason as UTF-8. Only the part that is written must be well formed.</param>
-    /// <param name="truncation">What to do with a reason over <see cref="MaxReasonLength"/> bytes.</param>
-    /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>; 0 on failure.</param>
-    /// <param name="bytesDropped">When this method returns, the number of bytes of <paramref name="utf8Reason"/> that were cut off; 0 on failure.</param>
-    /// <returns><see langword="true"/> if the payload fit in <paramref name="destination"/>; otherwise, <see langword="false"/>.</returns>
-    /// <remarks>
-    /// A reason over <see cref="MaxReasonLength"/> bytes is cut to its longest well-formed prefix of at most 123 bytes (120
-    /// before the 3-byte "…"): a sequence that the cut would split is dropped whole, and so are ill-formed bytes in the last
-    /// 3 bytes before the cut. The bytes after the cut are never looked at.
-    /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> is not well-formed UTF-8 in the part written, is too long and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
-    public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, CloseReasonTruncation truncation, out int bytesWritten, out int bytesDropped)
+    // TryWriteUtf8 with a reason over MaxReasonLength bytes to cut, and a defined truncation other than None.
+    private static bool TryWriteUtf8Cut(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, CloseReasonTruncation truncation, out int bytesWritten)
     {
-        ValidateTruncation(truncation);
-        bytesDropped = 0;
-        if (truncation == CloseReasonTruncation.None || utf8Reason.Length <= MaxReasonLength)
-        {
-            return TryWrite(destination, status, utf8Reason, out bytesWritten);
-        }
-
         // A reason this long is never empty, so the status is either sendable or a caller mistake that throws.
         _ = ValidateStatus(status, reasonIsEmpty: false);
 
@@ -196,49 +136,7 @@ public static partial class ClosePayload
         }
 
         bytesWritten = total;
-        bytesDropped = utf8Reason.Length - kept;
         return true;
-    }
-
-    /// <summary>Writes a close payload to a buffer writer, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
-    /// <param name="destination">The writer that receives the payload.</param>
-    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="reason">The closing reason.</param>
-    /// <param name="truncation">What to do with a reason over <see cref="MaxReasonLength"/> bytes in UTF-8.</param>
-    /// <returns>The number of bytes written and advanced.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
-    public static int Write(IBufferWriter<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation)
-    {
-        Span<byte> span = GetWriterSpan(destination);
-        bool written = TryWrite(span, status, reason, truncation, out int bytesWritten, out _);
-        Debug.Assert(written, "A span of MaxLength bytes holds any payload.");
-        destination.Advance(bytesWritten);
-        return bytesWritten;
-    }
-
-    /// <inheritdoc cref="Write(IBufferWriter{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation)"/>
-    /// <remarks>A <see langword="null"/> reason is no reason.</remarks>
-    public static int Write(IBufferWriter<byte> destination, WebSocketCloseStatus status, string? reason, CloseReasonTruncation truncation) =>
-        Write(destination, status, reason.AsSpan(), truncation);
-
-    /// <summary>Writes a close payload from a UTF-8 reason to a buffer writer, truncating an over-long reason if <paramref name="truncation"/> asks for it.</summary>
-    /// <param name="destination">The writer that receives the payload.</param>
-    /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason (an empty payload).</param>
-    /// <param name="utf8Reason">The closing reason as UTF-8.</param>
-    /// <param name="truncation">What to do with a reason over <see cref="MaxReasonLength"/> bytes.</param>
-    /// <returns>The number of bytes written and advanced.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="destination"/> is <see langword="null"/>.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> cannot be written, as <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{byte}, CloseReasonTruncation, out int, out int)"/> explains.</exception>
-    public static int Write(IBufferWriter<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, CloseReasonTruncation truncation)
-    {
-        Span<byte> span = GetWriterSpan(destination);
-        bool written = TryWrite(span, status, utf8Reason, truncation, out int bytesWritten, out _);
-        Debug.Assert(written, "A span of MaxLength bytes holds any payload.");
-        destination.Advance(bytesWritten);
-        return bytesWritten;
     }
 
     /// <summary>Cuts a reason to what a close frame holds, for APIs that take the reason as a string, such as <see cref="System.Net.WebSockets.WebSocket.CloseAsync"/>.</summary>
@@ -247,7 +145,7 @@ public static partial class ClosePayload
     /// <returns>
     /// <paramref name="reason"/> itself when it fits; otherwise its longest prefix whose UTF-8 form fits in <see cref="MaxReasonLength"/>
     /// bytes, followed by "…" for <see cref="CloseReasonTruncation.TruncateWithEllipsis"/>: exactly the reason that
-    /// <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, CloseReasonTruncation, out int, out int)"/> writes.
+    /// <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> writes.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="reason"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="truncation"/> is not a defined value.</exception>

@@ -108,10 +108,10 @@ public sealed class CloseStatusRuleTests
                 ClosePayload.Create(CloseStatus.Empty, reason);
                 handshake.WriteClose(buffer, CloseStatus.Empty);
                 ClosePayload.TryWrite(buffer, {|#0:CloseStatus.Empty|}, "bye", out _);
-                ClosePayload.TryWrite(buffer, {|#1:CloseStatus.Empty|}, "bye"u8, out _);
+                ClosePayload.TryWriteUtf8(buffer, {|#1:CloseStatus.Empty|}, "bye"u8, out _);
                 """),
             Diagnostic("WSCS003").WithLocation(0).WithArguments("1005 (Empty)", "1005 (Empty) is written as an empty payload, which cannot carry a reason; TryWrite"),
-            Diagnostic("WSCS003").WithLocation(1).WithArguments("1005 (Empty)", "1005 (Empty) is written as an empty payload, which cannot carry a reason; TryWrite"));
+            Diagnostic("WSCS003").WithLocation(1).WithArguments("1005 (Empty)", "1005 (Empty) is written as an empty payload, which cannot carry a reason; TryWriteUtf8"));
 
     [Fact]
     public Task Library_SendableOrUnknown_IsNotReported() =>

@@ -53,7 +53,7 @@ public sealed class CodeFixTests
     public Task Library_LongReason_GetsTruncation_ByOverloadOrByItsParameter() =>
         CodeFixAsync(
             InMethod($$"""
-                ClosePayload.Write(writer, CloseStatus.NormalClosure, {|#0:"{{s_long}}"|});
+                CloseFrame.Write(writer, WebSocketRole.Server, CloseStatus.NormalClosure, {|#0:"{{s_long}}"|});
                 ClosePayload.Create(CloseStatus.NormalClosure, {|#1:"{{s_long}}"|});
                 ClosePayload.Create(CloseStatus.NormalClosure, {|#2:"{{s_long}}"|}, CloseReasonTruncation.None);
                 handshake.WriteClose(buffer, CloseStatus.NormalClosure, {|#3:"{{s_long}}"|});
@@ -61,7 +61,7 @@ public sealed class CodeFixTests
             [Diagnostic("WSCS002").WithLocation(0).WithArguments(130, "Write"), Diagnostic("WSCS002").WithLocation(1).WithArguments(130, "Create"),
              Diagnostic("WSCS002").WithLocation(2).WithArguments(130, "Create"), Diagnostic("WSCS002").WithLocation(3).WithArguments(130, "WriteClose")],
             InMethod($$"""
-                ClosePayload.Write(writer, CloseStatus.NormalClosure, "{{s_long}}", CloseReasonTruncation.TruncateWithEllipsis);
+                CloseFrame.Write(writer, WebSocketRole.Server, CloseStatus.NormalClosure, "{{s_long}}", truncation: CloseReasonTruncation.TruncateWithEllipsis);
                 ClosePayload.Create(CloseStatus.NormalClosure, "{{s_long}}", truncation: CloseReasonTruncation.TruncateWithEllipsis);
                 ClosePayload.Create(CloseStatus.NormalClosure, "{{s_long}}", CloseReasonTruncation.TruncateWithEllipsis);
                 handshake.WriteClose(buffer, CloseStatus.NormalClosure, "{{s_long}}", CloseReasonTruncation.TruncateWithEllipsis);

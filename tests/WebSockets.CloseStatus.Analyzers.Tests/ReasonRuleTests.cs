@@ -37,14 +37,14 @@ public sealed class ReasonRuleTests
             ? AnalyzerAsync(
                 InMethod($$"""
                     ClosePayload.TryWrite(buffer, CloseStatus.NormalClosure, {|#0:"{{text}}"|}, out _);
-                    ClosePayload.TryWrite(buffer, CloseStatus.NormalClosure, {|#1:"{{text}}"u8|}, out _);
+                    ClosePayload.TryWriteUtf8(buffer, CloseStatus.NormalClosure, {|#1:"{{text}}"u8|}, out _);
                     ClosePayload.Create(CloseStatus.NormalClosure, {|#2:"{{text}}"|}, CloseReasonTruncation.None);
-                    ClosePayload.TryWrite(buffer, CloseStatus.NormalClosure, "{{text}}", CloseReasonTruncation.Truncate, out _, out _);
+                    ClosePayload.TryWrite(buffer, CloseStatus.NormalClosure, "{{text}}", out _, CloseReasonTruncation.Truncate);
                     ClosePayload.Create(CloseStatus.NormalClosure, "{{text}}", CloseReasonTruncation.TruncateWithEllipsis);
                     await ws.CloseAsync(CloseStatus.NormalClosure, "{{text}}", CloseReasonTruncation.Truncate, ct);
                     """),
                 Diagnostic("WSCS002").WithLocation(0).WithArguments(bytes, "TryWrite"),
-                Diagnostic("WSCS002").WithLocation(1).WithArguments(bytes, "TryWrite"),
+                Diagnostic("WSCS002").WithLocation(1).WithArguments(bytes, "TryWriteUtf8"),
                 Diagnostic("WSCS002").WithLocation(2).WithArguments(bytes, "Create"))
             : AnalyzerAsync(InMethod($$"""ClosePayload.TryWrite(buffer, CloseStatus.NormalClosure, "{{text}}", out _);"""));
 

@@ -48,7 +48,7 @@ public class HandshakeBenchmarks
     public int FrameCalls()
     {
         CloseFrame.Read(_clientFrame, WebSocketRole.Server, _unmasked, out CloseFrameReadResult frame);
-        CloseFrame.TryWrite(_reply, WebSocketRole.Server, frame.Status, ReadOnlySpan<byte>.Empty, out int written);
+        CloseFrame.TryWriteUtf8(_reply, WebSocketRole.Server, frame.Status, ReadOnlySpan<byte>.Empty, out int written);
         return (int)frame.Status + frame.ReasonLength + written;
     }
 

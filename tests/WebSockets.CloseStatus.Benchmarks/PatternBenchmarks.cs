@@ -85,7 +85,7 @@ public abstract class PatternBenchmarksBase
     [BenchmarkCategory(Payload)]
     public int OursCharsTruncating()
     {
-        ClosePayload.TryWrite(_payload, _status, (ReadOnlySpan<char>)_reason, CloseReasonTruncation.TruncateWithEllipsis, out int written, out _);
+        ClosePayload.TryWrite(_payload, _status, (ReadOnlySpan<char>)_reason, out int written, CloseReasonTruncation.TruncateWithEllipsis);
         return Use(_payload, written);
     }
 
@@ -108,7 +108,7 @@ public abstract class PatternBenchmarksBase
     [BenchmarkCategory(ServerFrame)]
     public int OursFrameServerTruncating()
     {
-        CloseFrame.TryWrite(_serverFrame, WebSocketRole.Server, _status, (ReadOnlySpan<char>)_reason, CloseReasonTruncation.TruncateWithEllipsis, out int written, out _);
+        CloseFrame.TryWrite(_serverFrame, WebSocketRole.Server, _status, (ReadOnlySpan<char>)_reason, out int written, CloseReasonTruncation.TruncateWithEllipsis);
         return Use(_serverFrame, written);
     }
 
@@ -141,7 +141,7 @@ public abstract class PatternBenchmarksBase
     [BenchmarkCategory(ClientFrame)]
     public int OursFrameMaskedTruncating()
     {
-        CloseFrame.TryWriteMasked(_clientFrame, MaskingKey, _status, (ReadOnlySpan<char>)_reason, CloseReasonTruncation.TruncateWithEllipsis, out int written, out _);
+        CloseFrame.TryWriteMasked(_clientFrame, MaskingKey, _status, (ReadOnlySpan<char>)_reason, out int written, CloseReasonTruncation.TruncateWithEllipsis);
         return Use(_clientFrame, written);
     }
 
@@ -176,7 +176,7 @@ public abstract class PatternBenchmarksBase
     public int OursRead()
     {
         Arrive();
-        ClosePayloadError error = ClosePayload.Read(_received, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+        CloseFrameError error = ClosePayload.ReadUtf8(_received, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
         return (int)error + (int)status + reason.Length;
     }
 

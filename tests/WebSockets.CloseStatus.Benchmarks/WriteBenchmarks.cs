@@ -67,12 +67,12 @@ public class WriteBenchmarks
         return written;
     }
 
-    /// <summary>ClosePayload.TryWrite from UTF-8 bytes: validation and a copy.</summary>
+    /// <summary>ClosePayload.TryWriteUtf8: validation and a copy.</summary>
     [Benchmark]
     [BenchmarkCategory(FromUtf8)]
     public int OursUtf8()
     {
-        ClosePayload.TryWrite(_destination, _status, (ReadOnlySpan<byte>)_utf8Reason, out int written);
+        ClosePayload.TryWriteUtf8(_destination, _status, (ReadOnlySpan<byte>)_utf8Reason, out int written);
         return written;
     }
 

@@ -177,21 +177,14 @@ public static partial class FuzzTargets
         if (frame)
         {
             byte[] unmasked = new byte[ClosePayload.MaxLength];
-            expected = CloseFrame.Read(bytes, model.Role, mode, unmasked, out CloseFrameReadResult result);
+            expected = CloseFrame.Read(bytes, model.Role, unmasked, out CloseFrameReadResult result, mode);
             (error, status, reason) = (result.Error, result.Status, unmasked.AsSpan(result.ReasonOffset, result.ReasonLength).ToArray());
         }
         else
         {
-            ClosePayloadError payloadError = ClosePayload.Read(bytes, mode, out status, out ReadOnlySpan<byte> utf8Reason);
-            expected = payloadError == ClosePayloadError.None ? OperationStatus.Done : OperationStatus.InvalidData;
-            error = payloadError switch
-            {
-                ClosePayloadError.None => CloseFrameError.None,
-                ClosePayloadError.TooShort => CloseFrameError.TooShort,
-                ClosePayloadError.TooLong => CloseFrameError.ExtendedLength,
-                ClosePayloadError.InvalidStatus => CloseFrameError.InvalidStatus,
-                _ => CloseFrameError.InvalidUtf8,
-            };
+            CloseFrameError payloadError = ClosePayload.ReadUtf8(bytes, out status, out ReadOnlySpan<byte> utf8Reason, mode);
+            expected = payloadError == CloseFrameError.None ? OperationStatus.Done : OperationStatus.InvalidData;
+            error = payloadError;
             reason = utf8Reason.ToArray();
         }
 

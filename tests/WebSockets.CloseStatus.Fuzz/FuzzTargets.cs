@@ -26,47 +26,55 @@ public static partial class FuzzTargets
 
     public static bool TryGet(string name, [NotNullWhen(true)] out Action<byte[]>? target) => s_targets.TryGetValue(name, out target);
 
-    /// <summary>Payload reads: span and multi-segment verdicts agree in both modes, TryRead agrees with Read, and a valid payload re-encodes to itself through every writer.</summary>
+    /// <summary>Payload reads: span and multi-segment verdicts agree in both modes, Read (string) agrees with ReadUtf8, and a valid payload re-encodes to itself through every writer.</summary>
     public static void Payload(byte[] data)
     {
         foreach (ClosePayloadReadMode mode in new[] { ClosePayloadReadMode.Strict, ClosePayloadReadMode.Lenient })
         {
-            ClosePayloadError error = ClosePayload.Read(data, mode, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
-            ClosePayloadError sequenceError = ClosePayload.Read(Split(data), mode, out WebSocketCloseStatus sequenceStatus, out ReadOnlySequence<byte> sequenceReason);
+            CloseFrameError error = ClosePayload.ReadUtf8(data, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason, mode);
+            CloseFrameError sequenceError = ClosePayload.ReadUtf8(Split(data), out WebSocketCloseStatus sequenceStatus, out ReadOnlySequence<byte> sequenceReason, mode);
             Check(sequenceError == error && sequenceStatus == status && sequenceReason.ToArray().AsSpan().SequenceEqual(reason),
                 $"{mode}: span read {error}/{(int)status}, sequence read {sequenceError}/{(int)sequenceStatus}");
-            Check(error != ClosePayloadError.None || reason.Length == Math.Max(0, data.Length - 2), "the reason is the rest of the payload");
+            Check(error != CloseFrameError.None || reason.Length == Math.Max(0, data.Length - 2), "the reason is the rest of the payload");
         }
 
-        ClosePayloadError strict = ClosePayload.Read(data, out WebSocketCloseStatus code, out ReadOnlySpan<byte> utf8Reason);
-        bool tried = ClosePayload.TryRead(data, out WebSocketCloseStatus triedStatus, out string decoded);
-        Check(tried == (strict == ClosePayloadError.None), $"TryRead said {tried}, Read said {strict}");
-        if (strict != ClosePayloadError.None)
+        CloseFrameError strict = ClosePayload.ReadUtf8(data, out WebSocketCloseStatus code, out ReadOnlySpan<byte> utf8Reason);
+        CloseFrameError decodedError = ClosePayload.Read(data, out WebSocketCloseStatus decodedStatus, out string decoded);
+        Check(decodedError == strict, $"Read said {decodedError}, ReadUtf8 said {strict}");
+        if (strict != CloseFrameError.None)
         {
+            Check(decodedStatus == default && decoded.Length == 0, "Read gives no status and an empty reason on error");
             return;
         }
 
-        Check(triedStatus == code && decoded == Encoding.UTF8.GetString(utf8Reason), "TryRead decodes what Read found");
+        Check(decodedStatus == code && decoded == Encoding.UTF8.GetString(utf8Reason), "Read decodes what ReadUtf8 found");
         Check((code == WebSocketCloseStatus.Empty) == (data.Length == 0), "1005 stands exactly for the empty payload");
 
         // Re-encode through every writer: the same bytes (1005 ↔ empty).
         byte[] buffer = new byte[ClosePayload.MaxLength];
-        Check(ClosePayload.TryWrite(buffer, code, utf8Reason, out int written) && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(UTF-8) re-encodes");
+        Check(ClosePayload.TryWriteUtf8(buffer, code, utf8Reason, out int written) && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(UTF-8) re-encodes");
         Check(ClosePayload.TryWrite(buffer, code, decoded, out written) && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(string) re-encodes");
-        Check(ClosePayload.TryWrite(buffer, code, decoded.AsSpan(), CloseReasonTruncation.TruncateWithEllipsis, out written, out int dropped)
-            && dropped == 0 && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(chars, truncation) re-encodes");
-        Check(ClosePayload.TryWrite(buffer, code, utf8Reason, CloseReasonTruncation.Truncate, out written, out dropped)
-            && dropped == 0 && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(UTF-8, truncation) re-encodes");
+        Check(ClosePayload.TryWrite(buffer, code, decoded.AsSpan(), out written, CloseReasonTruncation.TruncateWithEllipsis)
+            && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(chars, truncation) re-encodes");
+        Check(ClosePayload.TryWriteUtf8(buffer, code, utf8Reason, out written, CloseReasonTruncation.Truncate)
+            && buffer.AsSpan(0, written).SequenceEqual(data), "TryWriteUtf8(truncation) re-encodes");
         Check(ClosePayload.Create(code, decoded).AsSpan().SequenceEqual(data), "Create re-encodes");
         var writer = new ArrayBufferWriter<byte>();
-        ClosePayload.Write(writer, code, utf8Reason);
-        Check(writer.WrittenSpan.SequenceEqual(data), "Write(IBufferWriter) re-encodes");
+        CloseFrame.WriteUtf8(writer, WebSocketRole.Server, code, utf8Reason);
+        Check(writer.WrittenSpan.Slice(2).SequenceEqual(data), "WriteUtf8(IBufferWriter) re-encodes");
         Check(ClosePayload.GetByteCount(code, decoded) == data.Length, "GetByteCount is the payload length");
     }
 
-    /// <summary>Frame reads in both roles: Read, ReadInPlace and the sequence reader agree; no prefix is Done early or says another error; BytesNeeded is exact.</summary>
+    /// <summary>Frame reads in both roles: Read, ReadInPlace and the sequence reader agree; no prefix is Done early or says another error; BytesNeeded is exact; IsCloseFrame agrees with the readers.</summary>
     public static void Frame(byte[] data)
     {
+        // IsCloseFrame looks at the opcode alone, the same on a span and on segments (empty ones first among them).
+        bool isClose = CloseFrame.IsCloseFrame(data);
+        Check(isClose == (data.Length > 0 && (data[0] & 0x0F) == 0x8), $"IsCloseFrame said {isClose}");
+        Check(CloseFrame.IsCloseFrame(Split(data)) == isClose && CloseFrame.IsCloseFrame(Sequences.Of(ReadOnlyMemory<byte>.Empty, ReadOnlyMemory<byte>.Empty, data)) == isClose, "IsCloseFrame of a sequence agrees with the span");
+        CloseFrame.Read(data, WebSocketRole.Server, new byte[ClosePayload.MaxLength], out CloseFrameReadResult first);
+        Check(data.Length == 0 || isClose == (first.Error != CloseFrameError.NotCloseFrame), $"IsCloseFrame said {isClose}, the reader {first.Error}");
+
         foreach (WebSocketRole role in new[] { WebSocketRole.Server, WebSocketRole.Client })
         {
             byte[] destination = new byte[ClosePayload.MaxLength];
@@ -120,7 +128,7 @@ public static partial class FuzzTargets
             if (full == OperationStatus.Done)
             {
                 Check(result.BytesConsumed >= 2 && result.BytesConsumed <= CloseFrame.MaxLength, $"{role}: {result.BytesConsumed} bytes consumed");
-                Check(ClosePayload.Read(PayloadOf(data, result.BytesConsumed), out WebSocketCloseStatus status, out _) == ClosePayloadError.None && status == result.Status,
+                Check(ClosePayload.ReadUtf8(PayloadOf(data, result.BytesConsumed), out WebSocketCloseStatus status, out _) == CloseFrameError.None && status == result.Status,
                     $"{role}: the frame's payload reads as {(int)result.Status} on its own");
             }
         }
@@ -129,8 +137,7 @@ public static partial class FuzzTargets
     /// <summary>
     /// Writers, from a status, a truncation mode, a destination size and a reason (chars with any surrogates, or
     /// bytes): only ArgumentException-family exceptions, exactly when an independent model says the call is a caller
-    /// mistake, and on success exactly the model's payload: the longest allowed prefix, never a split scalar, the
-    /// dropped count exact.
+    /// mistake, and on success exactly the model's payload: the longest allowed prefix, never a split scalar.
     /// </summary>
     public static void Write(byte[] data)
     {
@@ -151,15 +158,14 @@ public static partial class FuzzTargets
         byte[] destination = new byte[destinationLength];
         bool written;
         int bytesWritten;
-        int dropped;
         try
         {
             written = (chars, frame) switch
             {
-                (true, false) => ClosePayload.TryWrite(destination, status, reasonChars.AsSpan(), truncation, out bytesWritten, out dropped),
-                (false, false) => ClosePayload.TryWrite(destination, status, reasonBytes, truncation, out bytesWritten, out dropped),
-                (true, true) => CloseFrame.TryWrite(destination, WebSocketRole.Server, status, reasonChars, truncation, out bytesWritten, out dropped),
-                (false, true) => CloseFrame.TryWriteMasked(destination, 0x5A5A5A5Au, status, reasonBytes, truncation, out bytesWritten, out dropped),
+                (true, false) => ClosePayload.TryWrite(destination, status, reasonChars.AsSpan(), out bytesWritten, truncation),
+                (false, false) => ClosePayload.TryWriteUtf8(destination, status, reasonBytes, out bytesWritten, truncation),
+                (true, true) => CloseFrame.TryWrite(destination, WebSocketRole.Server, status, reasonChars, out bytesWritten, truncation),
+                (false, true) => CloseFrame.TryWriteMaskedUtf8(destination, 0x5A5A5A5Au, status, reasonBytes, out bytesWritten, truncation),
             };
         }
         catch (ArgumentException e)
@@ -173,7 +179,7 @@ public static partial class FuzzTargets
         int header = frame ? (chars ? 2 : 6) : 0;
         if (!written)
         {
-            Check(destinationLength < header + payload.Length && bytesWritten == 0 && dropped == 0, $"false with room for {header + payload.Length} bytes in {destinationLength}");
+            Check(destinationLength < header + payload.Length && bytesWritten == 0, $"false with room for {header + payload.Length} bytes in {destinationLength}");
             return;
         }
 
@@ -185,7 +191,6 @@ public static partial class FuzzTargets
         }
 
         Check(actual.AsSpan().SequenceEqual(payload), $"wrote {Hex(actual)}, the model {Hex(payload)}");
-        Check(dropped == model.Dropped, $"dropped {dropped}, the model {model.Dropped}");
     }
 
     private static void CheckNeededIsExact(ReadOnlySpan<byte> prefix, WebSocketRole role, int needed)

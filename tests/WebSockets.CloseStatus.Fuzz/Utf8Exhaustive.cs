@@ -40,7 +40,7 @@ public static class Utf8Exhaustive
                     reason[offset + 1] = (byte)(rest >> 16);
                     reason[offset + 2] = (byte)(rest >> 8);
                     reason[offset + 3] = (byte)rest;
-                    bool ours = ClosePayload.Read(payload, out _, out _) == ClosePayloadError.None;
+                    bool ours = ClosePayload.ReadUtf8(payload, out _, out _) == CloseFrameError.None;
                     if (ours != Utf8.IsValid(reason))
                     {
                         Interlocked.Increment(ref mismatches);

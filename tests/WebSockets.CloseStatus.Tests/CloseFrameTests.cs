@@ -66,8 +66,8 @@ public class CloseFrameTests
     [InlineData(new byte[] { 0x89, 0x00 }, CloseFrameError.NotCloseFrame)]         // ping
     [InlineData(new byte[] { 0x8A, 0x00 }, CloseFrameError.NotCloseFrame)]         // pong
     [InlineData(new byte[] { 0x8B, 0x00 }, CloseFrameError.NotCloseFrame)]         // reserved control opcode
-    [InlineData(new byte[] { 0x88, 0x7E, 0x00, 0x02 }, CloseFrameError.ExtendedLength)] // §5.5: 16-bit length form
-    [InlineData(new byte[] { 0x88, 0x7F, 0, 0, 0, 0, 0, 0, 0, 2 }, CloseFrameError.ExtendedLength)] // 64-bit form
+    [InlineData(new byte[] { 0x88, 0x7E, 0x00, 0x02 }, CloseFrameError.TooLong)] // §5.5: 16-bit length form
+    [InlineData(new byte[] { 0x88, 0x7F, 0, 0, 0, 0, 0, 0, 0, 2 }, CloseFrameError.TooLong)] // 64-bit form
     [InlineData(new byte[] { 0x88, 0x02, 0x03, 0xE8 }, CloseFrameError.MaskMissing)] // §5.1: a server needs masked frames
     [InlineData(new byte[] { 0x88, 0x01, 0x03 }, CloseFrameError.MaskMissing)]
     public void Read_AsServer_FrameLevelErrors(byte[] frame, CloseFrameError expected)
@@ -213,7 +213,7 @@ public class CloseFrameTests
         byte[] second = new byte[CloseFrame.MaxLength];
 
         CloseFrame.TryWrite(first, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "bye", out int firstLength).Should().BeTrue();
-        CloseFrame.TryWrite(second, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "bye"u8, out int secondLength).Should().BeTrue();
+        CloseFrame.TryWriteUtf8(second, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "bye"u8, out int secondLength).Should().BeTrue();
 
         (firstLength, secondLength).Should().Be((11, 11));
         first[..2].Should().Equal(0x88, 0x85);
@@ -234,9 +234,9 @@ public class CloseFrameTests
 
         Action badStatus = () => CloseFrame.TryWrite(destination, WebSocketRole.Server, WebSocketCloseStatus.AbnormalClosure, "", out _);
         Action tooLong = () => CloseFrame.TryWriteMasked(destination, Key, WebSocketCloseStatus.NormalClosure, new string('a', 124), out _);
-        Action badUtf8 = () => CloseFrame.TryWriteMasked(destination, Key, WebSocketCloseStatus.NormalClosure, new byte[] { 0xC0, 0x80 }, out _);
-        Action badRole = () => CloseFrame.TryWrite(destination, (WebSocketRole)2, WebSocketCloseStatus.NormalClosure, "", out _);
-        Action badRoleRead = () => CloseFrame.Read([], (WebSocketRole)2, default, out _);
+        Action badUtf8 = () => CloseFrame.TryWriteMaskedUtf8(destination, Key, WebSocketCloseStatus.NormalClosure, new byte[] { 0xC0, 0x80 }, out _);
+        Action badRole = () => CloseFrame.TryWrite(destination, (WebSocketRole)3, WebSocketCloseStatus.NormalClosure, "", out _);
+        Action badRoleRead = () => CloseFrame.Read([], (WebSocketRole)3, default, out _);
         Action tinyDestinationStillValidates = () => CloseFrame.TryWrite(new byte[1], WebSocketRole.Client, WebSocketCloseStatus.Empty, "why", out _);
 
         badStatus.Should().Throw<ArgumentOutOfRangeException>().WithMessage("1006 (AbnormalClosure) is reported locally*");
@@ -266,20 +266,19 @@ public class CloseFrameTests
     }
 
     [Fact]
-    public void Write_Truncation_ReportsDroppedChars()
+    public void Write_Truncation_WritesTheCutReason()
     {
         byte[] destination = new byte[CloseFrame.MaxLength];
 
-        CloseFrame.TryWrite(destination, WebSocketRole.Client, WebSocketCloseStatus.InternalServerError, new string('x', 200), CloseReasonTruncation.TruncateWithEllipsis, out int written, out int dropped).Should().BeTrue();
+        CloseFrame.TryWrite(destination, WebSocketRole.Client, WebSocketCloseStatus.InternalServerError, new string('x', 200), out int written, CloseReasonTruncation.TruncateWithEllipsis).Should().BeTrue();
 
         written.Should().Be(CloseFrame.MaxLength);
-        dropped.Should().Be(80);
         byte[] reason = new byte[123];
         CloseFrame.Read(destination, WebSocketRole.Server, reason, out CloseFrameReadResult result).Should().Be(OperationStatus.Done);
-        Encoding.UTF8.GetString(result.ReasonIn(reason)).Should().EndWith("x…");
+        Encoding.UTF8.GetString(result.ReasonIn(reason)).Should().Be(new string('x', 120) + "…");
 
-        CloseFrame.TryWrite(new byte[10], WebSocketRole.Server, WebSocketCloseStatus.InternalServerError, new string('x', 200), CloseReasonTruncation.Truncate, out written, out dropped).Should().BeFalse();
-        (written, dropped).Should().Be((0, 0));
+        CloseFrame.TryWrite(new byte[10], WebSocketRole.Server, WebSocketCloseStatus.InternalServerError, new string('x', 200), out written, CloseReasonTruncation.Truncate).Should().BeFalse();
+        written.Should().Be(0);
     }
 
     [Theory]
@@ -344,18 +343,52 @@ public class CloseFrameTests
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("keyOffset").WithMessage("keyOffset must not be negative; it was -1.*");
     }
 
-    [Fact]
-    public void CloseFrameError_ToCloseStatus_MapsEveryError()
+    [Theory]
+    [InlineData(0x88, true)]  // FIN | close
+    [InlineData(0x08, true)]  // a close with FIN clear is still one, which a reader reports NotFinal (§5.4, §5.5)
+    [InlineData(0xF8, true)]  // reserved bits set: a close still, ReservedBitsSet for a reader (§5.2)
+    [InlineData(0x81, false)] // text
+    [InlineData(0x82, false)] // binary
+    [InlineData(0x80, false)] // a continuation frame
+    [InlineData(0x89, false)] // ping
+    [InlineData(0x8A, false)] // pong
+    [InlineData(0x8B, false)] // a reserved control opcode (§5.2: 0xB–0xF)
+    [InlineData(0x83, false)] // a reserved data opcode (§5.2: 0x3–0x7)
+    [InlineData(0x00, false)]
+    public void IsCloseFrame_LooksAtTheOpcode_Rfc6455_5_2(byte first, bool expected)
     {
-        foreach (CloseFrameError error in Enum.GetValues<CloseFrameError>().Where(e => e != CloseFrameError.None))
-        {
-            error.ToCloseStatus().Should().Be(error == CloseFrameError.InvalidUtf8 ? WebSocketCloseStatus.InvalidPayloadData : WebSocketCloseStatus.ProtocolError);
-        }
+        // §5.2: the opcode is the low nibble of the first byte; §11.8: 0x8 denotes a close frame.
+        byte[] frame = [first, 0x02, 0x03, 0xE8];
 
-        Action none = () => CloseFrameError.None.ToCloseStatus();
-        Action undefined = () => ((CloseFrameError)99).ToCloseStatus();
-        none.Should().Throw<ArgumentOutOfRangeException>().WithMessage("CloseFrameError.None is no error*");
-        undefined.Should().Throw<ArgumentOutOfRangeException>().WithMessage("99 is not a defined CloseFrameError*");
+        CloseFrame.IsCloseFrame(frame).Should().Be(expected);
+        CloseFrame.IsCloseFrame(frame.AsSpan(0, 1)).Should().Be(expected, "the first byte is enough");
+        CloseFrame.IsCloseFrame(new ReadOnlySequence<byte>(frame)).Should().Be(expected);
+        CloseFrame.IsCloseFrame(Segments.Of([first], [0x02], [0x03, 0xE8])).Should().Be(expected);
+        CloseFrame.IsCloseFrame(Segments.Of([], [], [first, 0x02], [0x03, 0xE8])).Should().Be(expected, "empty leading segments are skipped");
+        CloseFrame.Read(frame, WebSocketRole.Client, new byte[ClosePayload.MaxReasonLength], out CloseFrameReadResult result);
+        (result.Error == CloseFrameError.NotCloseFrame).Should().Be(!expected, "IsCloseFrame agrees with the reader");
+    }
+
+    [Fact]
+    public void IsCloseFrame_Empty_IsFalse()
+    {
+        CloseFrame.IsCloseFrame(ReadOnlySpan<byte>.Empty).Should().BeFalse();
+        CloseFrame.IsCloseFrame([]).Should().BeFalse();
+        CloseFrame.IsCloseFrame(ReadOnlySequence<byte>.Empty).Should().BeFalse();
+        CloseFrame.IsCloseFrame(Segments.Of([], [], [])).Should().BeFalse("segments with no byte hold no frame");
+    }
+
+    [Fact]
+    public void IsCloseFrame_Sequence_FirstSegmentEmpty_IsNotFirstSpanZero()
+    {
+        // The mistake IsCloseFrame saves a stack from: FirstSpan[0] of a sequence whose first segment is empty throws.
+        ReadOnlySequence<byte> sequence = Segments.Of([], [0x88, 0x00]);
+        sequence.IsSingleSegment.Should().BeFalse();
+        sequence.First.IsEmpty.Should().BeTrue();
+
+        CloseFrame.IsCloseFrame(sequence).Should().BeTrue();
+        CloseFrame.IsCloseFrame(Segments.Of([], [0x81, 0x00])).Should().BeFalse();
+        Allocations.Measure(() => CloseFrame.IsCloseFrame(sequence)).Should().Be(0);
     }
 
     [Fact]
@@ -388,8 +421,8 @@ public class CloseFrameTests
 
     private static bool WriteFrame(byte[] destination, WebSocketRole role, byte[] payload, out int written) =>
         payload.Length == 0
-            ? CloseFrame.TryWrite(destination, role, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, out written)
-            : CloseFrame.TryWrite(destination, role, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), payload.AsSpan(2), out written);
+            ? CloseFrame.TryWriteUtf8(destination, role, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, out written)
+            : CloseFrame.TryWriteUtf8(destination, role, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), payload.AsSpan(2), out written);
 
     private static bool WriteMaskedChars(byte[] destination, byte[] payload, uint key, out int written) =>
         payload.Length == 0
@@ -398,8 +431,8 @@ public class CloseFrameTests
 
     private static bool WriteMasked(byte[] destination, byte[] payload, uint key, out int written) =>
         payload.Length == 0
-            ? CloseFrame.TryWriteMasked(destination, key, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, out written)
-            : CloseFrame.TryWriteMasked(destination, key, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), payload.AsSpan(2), out written);
+            ? CloseFrame.TryWriteMaskedUtf8(destination, key, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, out written)
+            : CloseFrame.TryWriteMaskedUtf8(destination, key, (WebSocketCloseStatus)((payload[0] << 8) | payload[1]), payload.AsSpan(2), out written);
 
     [Fact]
     public void Write_Client_EveryOverload_DrawsANewKeyEachTime()
@@ -412,8 +445,8 @@ public class CloseFrameTests
         CloseFrame.TryWrite(b, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "x", out _).Should().BeTrue();
         a[2..6].Should().NotEqual(b[2..6]);
 
-        CloseFrame.TryWrite(a, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "x"u8, out _).Should().BeTrue();
-        CloseFrame.TryWrite(b, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "x"u8, out _).Should().BeTrue();
+        CloseFrame.TryWriteUtf8(a, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "x"u8, out _).Should().BeTrue();
+        CloseFrame.TryWriteUtf8(b, WebSocketRole.Client, WebSocketCloseStatus.NormalClosure, "x"u8, out _).Should().BeTrue();
         a[2..6].Should().NotEqual(b[2..6]);
     }
 

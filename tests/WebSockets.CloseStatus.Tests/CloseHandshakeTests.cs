@@ -60,9 +60,9 @@ public partial class CloseHandshakeTests
     [Fact]
     public void Constructor_UndefinedRole_Throws()
     {
-        Action act = () => _ = new CloseHandshake((WebSocketRole)2);
+        Action act = () => _ = new CloseHandshake((WebSocketRole)3);
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("role").WithMessage("2 is not a defined WebSocketRole value.*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("role").WithMessage("3 is not a WebSocketRole*");
     }
 
     [Fact]
@@ -292,7 +292,7 @@ public partial class CloseHandshakeTests
     [Theory]
     [InlineData(new byte[] { 0x08, 0x02, 0x03, 0xE8 }, CloseFrameError.NotFinal)]         // §5.5: control frames are not fragmented
     [InlineData(new byte[] { 0xC8, 0x02, 0x03, 0xE8 }, CloseFrameError.ReservedBitsSet)]  // §5.2
-    [InlineData(new byte[] { 0x88, 0x7E, 0x00, 0x02 }, CloseFrameError.ExtendedLength)]   // §5.5: at most 125 bytes
+    [InlineData(new byte[] { 0x88, 0x7E, 0x00, 0x02 }, CloseFrameError.TooLong)]   // §5.5: at most 125 bytes
     [InlineData(new byte[] { 0x88, 0x82, 1, 2, 3, 4, 0x02, 0xEA }, CloseFrameError.UnexpectedMask)] // §5.1: a server's frames are unmasked
     [InlineData(new byte[] { 0x88, 0x01, 0x03 }, CloseFrameError.TooShort)]               // §5.5.1
     public void Rfc6455_7_1_7_MalformedCloseFrame_FailsWith1002(byte[] frame, CloseFrameError error)
@@ -674,7 +674,7 @@ public partial class CloseHandshakeTests
 
         server.ReceiveClose(payload).Should().Be(OperationStatus.InvalidData);
 
-        server.PeerCloseError.Should().Be(CloseFrameError.ExtendedLength);
+        server.PeerCloseError.Should().Be(CloseFrameError.TooLong);
         server.FailureStatus.Should().Be(WebSocketCloseStatus.ProtocolError);
     }
 

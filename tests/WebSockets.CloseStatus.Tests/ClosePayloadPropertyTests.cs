@@ -54,11 +54,11 @@ public class ClosePayloadPropertyTests
                 Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
                 ClosePayload.TryWrite(buffer, status, reason, out int written).Should().BeTrue();
 
-                ClosePayload.Read(buffer[..written], out WebSocketCloseStatus read, out ReadOnlySpan<byte> utf8).Should().Be(ClosePayloadError.None);
+                ClosePayload.ReadUtf8(buffer[..written], out WebSocketCloseStatus read, out ReadOnlySpan<byte> utf8).Should().Be(CloseFrameError.None);
                 read.Should().Be(status);
                 Encoding.UTF8.GetString(utf8).Should().Be(reason);
 
-                ClosePayload.TryWrite(buffer, status, Encoding.UTF8.GetBytes(reason), out int utf8Written).Should().BeTrue();
+                ClosePayload.TryWriteUtf8(buffer, status, Encoding.UTF8.GetBytes(reason), out int utf8Written).Should().BeTrue();
                 utf8Written.Should().Be(written);
             }, iter: TestScale.Cases(Iterations));
     }
@@ -115,23 +115,21 @@ public class ClosePayloadPropertyTests
             string reason = empty ? "" : text;
             byte[] payload = empty ? [] : [(byte)((int)code >> 8), (byte)code, .. Encoding.UTF8.GetBytes(reason)];
 
-            ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason).Should().Be(ClosePayloadError.None);
+            ClosePayload.ReadUtf8(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason).Should().Be(CloseFrameError.None);
             status.Should().Be(expectedStatus);
             utf8Reason.ToArray().Should().Equal(payload.Length == 0 ? [] : payload[2..]);
 
             Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
-            ClosePayload.TryWrite(buffer, status, utf8Reason, out int written).Should().BeTrue();
+            ClosePayload.TryWriteUtf8(buffer, status, utf8Reason, out int written).Should().BeTrue();
             buffer[..written].ToArray().Should().Equal(payload);
             ClosePayload.TryWrite(buffer, status, reason, out written).Should().BeTrue();
             buffer[..written].ToArray().Should().Equal(payload);
-            ClosePayload.TryWrite(buffer, status, reason, CloseReasonTruncation.TruncateWithEllipsis, out written, out int dropped).Should().BeTrue();
+            ClosePayload.TryWrite(buffer, status, reason, out written, CloseReasonTruncation.TruncateWithEllipsis).Should().BeTrue();
             buffer[..written].ToArray().Should().Equal(payload);
-            dropped.Should().Be(0);
+            ClosePayload.TryWriteUtf8(buffer, status, utf8Reason, out written, CloseReasonTruncation.Truncate).Should().BeTrue();
+            buffer[..written].ToArray().Should().Equal(payload);
             ClosePayload.Create(status, reason).Should().Equal(payload);
-            var writer = new System.Buffers.ArrayBufferWriter<byte>();
-            ClosePayload.Write(writer, status, utf8Reason, CloseReasonTruncation.Truncate).Should().Be(payload.Length);
-            writer.WrittenSpan.ToArray().Should().Equal(payload);
-            ClosePayload.TryRead(payload, out WebSocketCloseStatus readStatus, out string decoded).Should().BeTrue();
+            ClosePayload.Read(payload, out WebSocketCloseStatus readStatus, out string decoded).Should().Be(CloseFrameError.None);
             (readStatus, decoded).Should().Be((expectedStatus, reason));
         }, iter: TestScale.Cases(Iterations / 4));
     }
@@ -144,20 +142,22 @@ public class ClosePayloadPropertyTests
             CloseReasonTruncation truncation = ellipsis ? CloseReasonTruncation.TruncateWithEllipsis : CloseReasonTruncation.Truncate;
             Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
 
-            ClosePayload.TryWrite(buffer, WebSocketCloseStatus.NormalClosure, reason, truncation, out int written, out int dropped).Should().BeTrue();
+            ClosePayload.TryWrite(buffer, WebSocketCloseStatus.NormalClosure, reason, out int written, truncation).Should().BeTrue();
 
             written.Should().BeLessThanOrEqualTo(ClosePayload.MaxLength);
             ReadOnlySpan<byte> utf8 = buffer[2..written];
             ClosePayloadOracle.IsWellFormedUtf8(utf8).Should().BeTrue();
             string text = Encoding.UTF8.GetString(utf8);
-            string kept = reason[..(reason.Length - dropped)];
-            if (dropped == 0)
+            text.Should().Be(ClosePayload.TruncateReason(reason, truncation), "TruncateReason is the cut the writer makes");
+            if (Encoding.UTF8.GetByteCount(reason) <= ClosePayload.MaxReasonLength)
             {
                 text.Should().Be(reason);
             }
             else
             {
+                string kept = ellipsis ? text[..^1] : text;
                 text.Should().Be(ellipsis ? kept + "…" : kept);
+                reason.Should().StartWith(kept);
                 char.IsHighSurrogate(kept.LastOrDefault()).Should().BeFalse("a pair is never split");
 
                 // Longest prefix: one more scalar would not have fit.
@@ -176,15 +176,24 @@ public class ClosePayloadPropertyTests
             CloseReasonTruncation truncation = ellipsis ? CloseReasonTruncation.TruncateWithEllipsis : CloseReasonTruncation.Truncate;
             Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
 
-            ClosePayload.TryWrite(buffer, WebSocketCloseStatus.NormalClosure, source, truncation, out int written, out int dropped).Should().BeTrue();
+            ClosePayload.TryWriteUtf8(buffer, WebSocketCloseStatus.NormalClosure, source, out int written, truncation).Should().BeTrue();
 
             written.Should().BeLessThanOrEqualTo(ClosePayload.MaxLength);
             ReadOnlySpan<byte> utf8 = buffer[2..written];
             ClosePayloadOracle.IsWellFormedUtf8(utf8).Should().BeTrue();
-            int keptLength = source.Length - dropped;
+            bool cut = source.Length > ClosePayload.MaxReasonLength;
+            int keptLength = written - 2 - (cut && ellipsis ? 3 : 0);
             utf8[..keptLength].ToArray().Should().Equal(source[..keptLength]);
-            (written - 2 - keptLength).Should().Be(dropped > 0 && ellipsis ? 3 : 0);
-            if (dropped > 0)
+            if (cut && ellipsis)
+            {
+                utf8[keptLength..].ToArray().Should().Equal(0xE2, 0x80, 0xA6);
+            }
+
+            if (!cut)
+            {
+                keptLength.Should().Be(source.Length);
+            }
+            else
             {
                 // Longest prefix: the cut is at a scalar boundary of the well-formed source, and the next scalar would not fit.
                 int budget = ClosePayload.MaxReasonLength - (ellipsis ? 3 : 0);
@@ -201,7 +210,7 @@ public class ClosePayloadPropertyTests
         foreach (bool lenient in new[] { false, true })
         {
             var expected = ClosePayloadOracle.Read(payload, lenient);
-            ClosePayloadError error = ClosePayload.Read(payload, lenient ? ClosePayloadReadMode.Lenient : ClosePayloadReadMode.Strict, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+            CloseFrameError error = ClosePayload.ReadUtf8(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason, lenient ? ClosePayloadReadMode.Lenient : ClosePayloadReadMode.Strict);
 
             error.Should().Be(expected.Error);
             ((int)status).Should().Be(expected.Code);

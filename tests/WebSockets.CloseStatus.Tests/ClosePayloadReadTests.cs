@@ -14,9 +14,9 @@ public class ClosePayloadReadTests
     public void Read_EmptyPayload_IsEmptyStatus1005_Rfc6455_7_1_5()
     {
         // §7.1.5: "If this Close control frame contains no status code, _The WebSocket Connection Close Code_ is considered to be 1005."
-        ClosePayloadError error = ClosePayload.Read([], out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+        CloseFrameError error = ClosePayload.ReadUtf8([], out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
 
-        error.Should().Be(ClosePayloadError.None);
+        error.Should().Be(CloseFrameError.None);
         status.Should().Be(WebSocketCloseStatus.Empty);
         ((int)status).Should().Be(1005);
         reason.IsEmpty.Should().BeTrue();
@@ -41,17 +41,17 @@ public class ClosePayloadReadTests
             payload[0] = 0x03;
         }
 
-        ClosePayloadError error = ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+        CloseFrameError error = ClosePayload.ReadUtf8(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
 
-        ClosePayloadError expected = length switch
+        CloseFrameError expected = length switch
         {
-            0 => ClosePayloadError.None,
-            1 => ClosePayloadError.TooShort,
-            <= 125 => ClosePayloadError.None,
-            _ => ClosePayloadError.TooLong,
+            0 => CloseFrameError.None,
+            1 => CloseFrameError.TooShort,
+            <= 125 => CloseFrameError.None,
+            _ => CloseFrameError.TooLong,
         };
         error.Should().Be(expected);
-        if (expected == ClosePayloadError.None && length >= 2)
+        if (expected == CloseFrameError.None && length >= 2)
         {
             status.Should().Be(WebSocketCloseStatus.NormalClosure);
             reason.Length.Should().Be(length - 2);
@@ -64,7 +64,7 @@ public class ClosePayloadReadTests
     [InlineData(0xFF)]
     public void Read_OneByte_IsTooShort_Rfc6455_5_5_1(byte value)
     {
-        ClosePayload.Read([value], out _, out _).Should().Be(ClosePayloadError.TooShort);
+        ClosePayload.ReadUtf8([value], out _, out _).Should().Be(CloseFrameError.TooShort);
     }
 
     [Fact]
@@ -79,9 +79,9 @@ public class ClosePayloadReadTests
             foreach (bool lenient in new[] { false, true })
             {
                 var expected = ClosePayloadOracle.Read(payload, lenient);
-                ClosePayloadError error = lenient
-                    ? ClosePayload.Read(payload, ClosePayloadReadMode.Lenient, out WebSocketCloseStatus status, out _)
-                    : ClosePayload.Read(payload, out status, out _);
+                CloseFrameError error = lenient
+                    ? ClosePayload.ReadUtf8(payload, out WebSocketCloseStatus status, out _, ClosePayloadReadMode.Lenient)
+                    : ClosePayload.ReadUtf8(payload, out status, out _);
 
                 error.Should().Be(expected.Error, "code {0}, lenient {1}", code, lenient);
                 ((int)status).Should().Be(expected.Code, "code {0}, lenient {1}", code, lenient);
@@ -90,31 +90,31 @@ public class ClosePayloadReadTests
     }
 
     [Theory]
-    [InlineData(0x03, 0xE8, 1000, ClosePayloadError.None)]
-    [InlineData(0x03, 0xF3, 1011, ClosePayloadError.None)]
-    [InlineData(0x03, 0xF4, 1012, ClosePayloadError.None)]
-    [InlineData(0x03, 0xF6, 1014, ClosePayloadError.None)]
-    [InlineData(0x03, 0xEC, 1004, ClosePayloadError.InvalidStatus)]
-    [InlineData(0x03, 0xED, 1005, ClosePayloadError.InvalidStatus)]
-    [InlineData(0x03, 0xEE, 1006, ClosePayloadError.InvalidStatus)]
-    [InlineData(0x03, 0xF7, 1015, ClosePayloadError.InvalidStatus)]
-    [InlineData(0x03, 0xF8, 1016, ClosePayloadError.InvalidStatus)]
-    [InlineData(0x0B, 0xB7, 2999, ClosePayloadError.InvalidStatus)]
-    [InlineData(0x0B, 0xB8, 3000, ClosePayloadError.None)]
-    [InlineData(0x13, 0x87, 4999, ClosePayloadError.None)]
-    [InlineData(0x13, 0x88, 5000, ClosePayloadError.InvalidStatus)]
-    [InlineData(0x03, 0xE7, 999, ClosePayloadError.InvalidStatus)]
-    [InlineData(0x00, 0x00, 0, ClosePayloadError.InvalidStatus)]
-    [InlineData(0xFF, 0xFF, 65535, ClosePayloadError.InvalidStatus)]
-    [InlineData(0xE8, 0x03, 59395, ClosePayloadError.InvalidStatus)] // 1000 little-endian is not 1000
-    public void Read_BoundaryCodes_BigEndianUnsigned_Rfc6455_7_4(byte high, byte low, int code, ClosePayloadError expected)
+    [InlineData(0x03, 0xE8, 1000, CloseFrameError.None)]
+    [InlineData(0x03, 0xF3, 1011, CloseFrameError.None)]
+    [InlineData(0x03, 0xF4, 1012, CloseFrameError.None)]
+    [InlineData(0x03, 0xF6, 1014, CloseFrameError.None)]
+    [InlineData(0x03, 0xEC, 1004, CloseFrameError.InvalidStatus)]
+    [InlineData(0x03, 0xED, 1005, CloseFrameError.InvalidStatus)]
+    [InlineData(0x03, 0xEE, 1006, CloseFrameError.InvalidStatus)]
+    [InlineData(0x03, 0xF7, 1015, CloseFrameError.InvalidStatus)]
+    [InlineData(0x03, 0xF8, 1016, CloseFrameError.InvalidStatus)]
+    [InlineData(0x0B, 0xB7, 2999, CloseFrameError.InvalidStatus)]
+    [InlineData(0x0B, 0xB8, 3000, CloseFrameError.None)]
+    [InlineData(0x13, 0x87, 4999, CloseFrameError.None)]
+    [InlineData(0x13, 0x88, 5000, CloseFrameError.InvalidStatus)]
+    [InlineData(0x03, 0xE7, 999, CloseFrameError.InvalidStatus)]
+    [InlineData(0x00, 0x00, 0, CloseFrameError.InvalidStatus)]
+    [InlineData(0xFF, 0xFF, 65535, CloseFrameError.InvalidStatus)]
+    [InlineData(0xE8, 0x03, 59395, CloseFrameError.InvalidStatus)] // 1000 little-endian is not 1000
+    public void Read_BoundaryCodes_BigEndianUnsigned_Rfc6455_7_4(byte high, byte low, int code, CloseFrameError expected)
     {
         ((high << 8) | low).Should().Be(code);
 
-        ClosePayloadError error = ClosePayload.Read([high, low, (byte)'x'], out WebSocketCloseStatus status, out _);
+        CloseFrameError error = ClosePayload.ReadUtf8([high, low, (byte)'x'], out WebSocketCloseStatus status, out _);
 
         error.Should().Be(expected);
-        ((int)status).Should().Be(expected == ClosePayloadError.None ? code : 0);
+        ((int)status).Should().Be(expected == CloseFrameError.None ? code : 0);
     }
 
     [Theory]
@@ -126,9 +126,9 @@ public class ClosePayloadReadTests
     [InlineData(4999)]
     public void Read_Lenient_AcceptsFutureCodes_KeepingRawValue(int code)
     {
-        ClosePayloadError error = ClosePayload.Read(Hex.Payload(code, [(byte)'r']), ClosePayloadReadMode.Lenient, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+        CloseFrameError error = ClosePayload.ReadUtf8(Hex.Payload(code, [(byte)'r']), out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason, ClosePayloadReadMode.Lenient);
 
-        error.Should().Be(ClosePayloadError.None);
+        error.Should().Be(CloseFrameError.None);
         ((int)status).Should().Be(code);
         reason.ToArray().Should().Equal((byte)'r');
     }
@@ -141,7 +141,7 @@ public class ClosePayloadReadTests
     [InlineData(5000)]
     public void Read_Lenient_StillRejectsLocalOnlyAndOutOfRange(int code)
     {
-        ClosePayload.Read(Hex.Payload(code, []), ClosePayloadReadMode.Lenient, out _, out _).Should().Be(ClosePayloadError.InvalidStatus);
+        ClosePayload.ReadUtf8(Hex.Payload(code, []), out _, out _, ClosePayloadReadMode.Lenient).Should().Be(CloseFrameError.InvalidStatus);
     }
 
     [Theory]
@@ -149,8 +149,8 @@ public class ClosePayloadReadTests
     [InlineData(1004)]
     public void Read_StrictByDefault_RejectsUnregisteredCodes(int code)
     {
-        ClosePayload.Read(Hex.Payload(code, []), out _, out _).Should().Be(ClosePayloadError.InvalidStatus);
-        ClosePayload.Read(Hex.Payload(code, []), ClosePayloadReadMode.Strict, out _, out _).Should().Be(ClosePayloadError.InvalidStatus);
+        ClosePayload.ReadUtf8(Hex.Payload(code, []), out _, out _).Should().Be(CloseFrameError.InvalidStatus);
+        ClosePayload.ReadUtf8(Hex.Payload(code, []), out _, out _, ClosePayloadReadMode.Strict).Should().Be(CloseFrameError.InvalidStatus);
     }
 
     [Theory]
@@ -158,7 +158,7 @@ public class ClosePayloadReadTests
     [InlineData(-1)]
     public void Read_UndefinedMode_Throws(int mode)
     {
-        Action act = () => ClosePayload.Read([], (ClosePayloadReadMode)mode, out _, out _);
+        Action act = () => ClosePayload.ReadUtf8([], out _, out _, (ClosePayloadReadMode)mode);
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("mode");
     }
@@ -168,9 +168,9 @@ public class ClosePayloadReadTests
     public void Read_IllFormedUtf8Reason_IsInvalidUtf8_Rfc6455_8_1(string hex, string why)
     {
         // §5.5.1 / §8.1: the reason is UTF-8; RFC 3629 rules out overlongs, surrogates, > U+10FFFF and broken sequences.
-        ClosePayloadError error = ClosePayload.Read(Hex.Payload(1000, Hex.Parse(hex)), out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+        CloseFrameError error = ClosePayload.ReadUtf8(Hex.Payload(1000, Hex.Parse(hex)), out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
 
-        error.Should().Be(ClosePayloadError.InvalidUtf8, why);
+        error.Should().Be(CloseFrameError.InvalidUtf8, why);
         status.Should().Be(default(WebSocketCloseStatus));
         reason.IsEmpty.Should().BeTrue();
     }
@@ -181,9 +181,9 @@ public class ClosePayloadReadTests
     {
         byte[] expected = Hex.Parse(hex);
 
-        ClosePayloadError error = ClosePayload.Read(Hex.Payload(1001, expected), out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+        CloseFrameError error = ClosePayload.ReadUtf8(Hex.Payload(1001, expected), out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
 
-        error.Should().Be(ClosePayloadError.None, why);
+        error.Should().Be(CloseFrameError.None, why);
         status.Should().Be(WebSocketCloseStatus.EndpointUnavailable);
         reason.ToArray().Should().Equal(expected);
     }
@@ -194,7 +194,7 @@ public class ClosePayloadReadTests
         byte[] reason = [.. Enumerable.Repeat((byte)'a', 119), 0xF0, 0x9F, 0x98, 0x80];
         reason.Should().HaveCount(ClosePayload.MaxReasonLength);
 
-        ClosePayload.Read(Hex.Payload(1000, reason), out _, out ReadOnlySpan<byte> read).Should().Be(ClosePayloadError.None);
+        ClosePayload.ReadUtf8(Hex.Payload(1000, reason), out _, out ReadOnlySpan<byte> read).Should().Be(CloseFrameError.None);
         read.ToArray().Should().Equal(reason);
     }
 
@@ -203,7 +203,7 @@ public class ClosePayloadReadTests
     {
         byte[] reason = [.. Enumerable.Repeat((byte)'a', 120), 0xF0, 0x9F, 0x98, 0x80];
 
-        ClosePayload.Read(Hex.Payload(1000, reason), out _, out _).Should().Be(ClosePayloadError.TooLong);
+        ClosePayload.ReadUtf8(Hex.Payload(1000, reason), out _, out _).Should().Be(CloseFrameError.TooLong);
     }
 
     [Fact]
@@ -212,8 +212,8 @@ public class ClosePayloadReadTests
         byte[] badEverything = [0x00, 0x00, .. Enumerable.Repeat((byte)0xFF, 130)];
         byte[] badStatusAndUtf8 = [0x00, 0x00, 0xFF];
 
-        ClosePayload.Read(badEverything, out _, out _).Should().Be(ClosePayloadError.TooLong);
-        ClosePayload.Read(badStatusAndUtf8, out _, out _).Should().Be(ClosePayloadError.InvalidStatus);
+        ClosePayload.ReadUtf8(badEverything, out _, out _).Should().Be(CloseFrameError.TooLong);
+        ClosePayload.ReadUtf8(badStatusAndUtf8, out _, out _).Should().Be(CloseFrameError.InvalidStatus);
     }
 
     [Fact]
@@ -221,7 +221,7 @@ public class ClosePayloadReadTests
     {
         byte[] payload = Hex.Payload(1000, "abc"u8.ToArray());
 
-        ClosePayload.Read(payload, out _, out ReadOnlySpan<byte> reason);
+        ClosePayload.ReadUtf8(payload, out _, out ReadOnlySpan<byte> reason);
         payload[2] = (byte)'z';
 
         reason[0].Should().Be((byte)'z');
@@ -243,14 +243,14 @@ public class ClosePayloadReadTests
         {
             // The oracle is independent of the library's span reader.
             var oracle = ClosePayloadOracle.Read(payload, lenient: false);
-            ClosePayloadError expected = oracle.Error;
+            CloseFrameError expected = oracle.Error;
             var expectedStatus = (WebSocketCloseStatus)oracle.Code;
             byte[] expectedReasonBytes = Encoding.UTF8.GetBytes(oracle.Reason);
             for (int split = 0; split <= payload.Length; split++)
             {
                 ReadOnlySequence<byte> sequence = Segments.Split(payload, split);
 
-                ClosePayloadError error = ClosePayload.Read(sequence, out WebSocketCloseStatus status, out ReadOnlySequence<byte> reason);
+                CloseFrameError error = ClosePayload.ReadUtf8(sequence, out WebSocketCloseStatus status, out ReadOnlySequence<byte> reason);
 
                 error.Should().Be(expected);
                 status.Should().Be(expectedStatus);
@@ -264,10 +264,10 @@ public class ClosePayloadReadTests
     {
         ReadOnlySequence<byte> sequence = Segments.Of([0x07], [0xD0, (byte)'o'], [(byte)'k']); // 2000
 
-        ClosePayload.Read(sequence, ClosePayloadReadMode.Lenient, out WebSocketCloseStatus status, out ReadOnlySequence<byte> reason).Should().Be(ClosePayloadError.None);
+        ClosePayload.ReadUtf8(sequence, out WebSocketCloseStatus status, out ReadOnlySequence<byte> reason, ClosePayloadReadMode.Lenient).Should().Be(CloseFrameError.None);
         ((int)status).Should().Be(2000);
         Encoding.ASCII.GetString(reason.ToArray()).Should().Be("ok");
-        ClosePayload.Read(sequence, out _, out _).Should().Be(ClosePayloadError.InvalidStatus);
+        ClosePayload.ReadUtf8(sequence, out _, out _).Should().Be(CloseFrameError.InvalidStatus);
     }
 
     [Fact]
@@ -275,24 +275,62 @@ public class ClosePayloadReadTests
     {
         ReadOnlySequence<byte> sequence = Segments.Of([0x03, 0xE8], new byte[100], new byte[24]);
 
-        ClosePayload.Read(sequence, out _, out ReadOnlySequence<byte> reason).Should().Be(ClosePayloadError.TooLong);
+        ClosePayload.ReadUtf8(sequence, out _, out ReadOnlySequence<byte> reason).Should().Be(CloseFrameError.TooLong);
         reason.IsEmpty.Should().BeTrue();
     }
 
     [Fact]
-    public void TryRead_String_DecodesReason()
+    public void Read_String_DecodesReason_Rfc6455_5_5_1()
     {
-        ClosePayload.TryRead(Hex.Payload(1000, "Grüße 😀"u8.ToArray()), out WebSocketCloseStatus status, out string reason).Should().BeTrue();
+        // §5.5.1: after the code, the body is a UTF-8 reason; Read decodes it.
+        ClosePayload.Read(Hex.Payload(1000, "Grüße 😀"u8.ToArray()), out WebSocketCloseStatus status, out string reason).Should().Be(CloseFrameError.None);
         status.Should().Be(WebSocketCloseStatus.NormalClosure);
         reason.Should().Be("Grüße 😀");
 
-        ClosePayload.TryRead([], out status, out reason).Should().BeTrue();
+        ClosePayload.Read([], out status, out reason).Should().Be(CloseFrameError.None);
         status.Should().Be(WebSocketCloseStatus.Empty);
         reason.Should().BeEmpty();
 
-        ClosePayload.TryRead(Hex.Payload(1000, [0xC0, 0x80]), out status, out reason).Should().BeFalse();
+        ClosePayload.Read(Hex.Payload(1001, []), out status, out reason).Should().Be(CloseFrameError.None);
+        status.Should().Be(WebSocketCloseStatus.EndpointUnavailable);
+        reason.Should().BeSameAs(string.Empty, "a code alone allocates no reason");
+    }
+
+    public static TheoryData<byte[], CloseFrameError, WebSocketCloseStatus> MalformedPayloads() => new()
+    {
+        { [0x03], CloseFrameError.TooShort, WebSocketCloseStatus.ProtocolError },                                 // §5.5.1: 1 byte holds no code
+        { [0x03, 0xE8, .. new byte[124]], CloseFrameError.TooLong, WebSocketCloseStatus.ProtocolError },          // §5.5: 126 bytes
+        { Hex.Payload(1006, "x"u8.ToArray()), CloseFrameError.InvalidStatus, WebSocketCloseStatus.ProtocolError }, // §7.4.1: local only
+        { Hex.Payload(999, []), CloseFrameError.InvalidStatus, WebSocketCloseStatus.ProtocolError },              // §7.4.2: 0–999 unused
+        { Hex.Payload(1000, [0xC0, 0x80]), CloseFrameError.InvalidUtf8, WebSocketCloseStatus.InvalidPayloadData }, // §8.1: overlong NUL
+        { Hex.Payload(1000, [0x61, 0xED, 0xA0, 0x80]), CloseFrameError.InvalidUtf8, WebSocketCloseStatus.InvalidPayloadData }, // a surrogate
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedPayloads))]
+    public void Read_String_Malformed_ReturnsTheError_SoTheCallerAnswers1002Or1007_Rfc6455_7_1_7_8_1(byte[] payload, CloseFrameError error, WebSocketCloseStatus answer)
+    {
+        // §7.1.7 fails the connection over a malformed close, and §8.1 answers bad UTF-8 with 1007: the verdict says which,
+        // also where no span overload can be called (netstandard2.0 in C# 7.3); it is the one ReadUtf8 gives.
+        ClosePayload.Read(payload, out WebSocketCloseStatus status, out string reason).Should().Be(error);
+
         status.Should().Be(default(WebSocketCloseStatus));
         reason.Should().BeEmpty();
+        error.ToCloseStatus().Should().Be(answer);
+        ClosePayload.ReadUtf8(payload, out _, out ReadOnlySpan<byte> _).Should().Be(error);
+    }
+
+    [Fact]
+    public void Read_String_Mode_IsTheOptionalLastArgument()
+    {
+        byte[] payload = Hex.Payload(2999, "x"u8.ToArray());
+
+        ClosePayload.Read(payload, out _, out string _).Should().Be(CloseFrameError.InvalidStatus, "Strict unless asked");
+        ClosePayload.Read(payload, out WebSocketCloseStatus status, out string reason, ClosePayloadReadMode.Lenient).Should().Be(CloseFrameError.None);
+        ((int)status, reason).Should().Be((2999, "x"));
+
+        Action undefined = () => ClosePayload.Read(payload, out _, out string _, (ClosePayloadReadMode)2);
+        undefined.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("mode").WithMessage("2 is not a defined ClosePayloadReadMode*");
     }
 
     [Fact]
@@ -312,10 +350,10 @@ public class ClosePayloadReadTests
         {
             foreach (byte[] payload in payloads)
             {
-                sink += (int)ClosePayload.Read(payload, out _, out ReadOnlySpan<byte> reason) + reason.Length;
+                sink += (int)ClosePayload.ReadUtf8(payload, out _, out ReadOnlySpan<byte> reason) + reason.Length;
             }
 
-            sink += (int)ClosePayload.Read(sequence, out _, out _);
+            sink += (int)ClosePayload.ReadUtf8(sequence, out _, out _);
         });
 
         allocated.Should().Be(0);
@@ -323,12 +361,12 @@ public class ClosePayloadReadTests
     }
 
     [Fact]
-    public void TryRead_IsStrict_RejectsUnregisteredCodes()
+    public void Read_IsStrict_RejectsUnregisteredCodes()
     {
         byte[] payload = Hex.Payload(1016, []);
 
-        ClosePayload.Read(payload, out _, out ReadOnlySpan<byte> _).Should().Be(ClosePayloadError.InvalidStatus);
-        ClosePayload.TryRead(payload, out _, out string _).Should().BeFalse();
+        ClosePayload.ReadUtf8(payload, out _, out ReadOnlySpan<byte> _).Should().Be(CloseFrameError.InvalidStatus);
+        ClosePayload.Read(payload, out _, out string _).Should().Be(CloseFrameError.InvalidStatus);
     }
 
     [Fact]
@@ -336,7 +374,7 @@ public class ClosePayloadReadTests
     {
         ReadOnlySequence<byte> sequence = Segments.Of([0x03], [0xE8]);
 
-        Action act = () => ClosePayload.Read(sequence, (ClosePayloadReadMode)5, out _, out _);
+        Action act = () => ClosePayload.ReadUtf8(sequence, out _, out _, (ClosePayloadReadMode)5);
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("mode").WithMessage("5 is not a defined ClosePayloadReadMode*");
     }
@@ -346,7 +384,7 @@ public class ClosePayloadReadTests
     {
         byte[] payload = Hex.Payload(1000, [.. Enumerable.Repeat((byte)'a', 123)]);
 
-        ClosePayload.Read(Segments.Split(payload, 50), out _, out ReadOnlySequence<byte> reason).Should().Be(ClosePayloadError.None);
+        ClosePayload.ReadUtf8(Segments.Split(payload, 50), out _, out ReadOnlySequence<byte> reason).Should().Be(CloseFrameError.None);
         reason.Length.Should().Be(123);
     }
 }

@@ -19,13 +19,13 @@ public class ClosePayloadWriteTests
         Span<byte> destination = stackalloc byte[8];
 
         ClosePayload.TryWrite(destination, WebSocketCloseStatus.Empty, ReadOnlySpan<char>.Empty, out int charWritten).Should().BeTrue();
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, out int byteWritten).Should().BeTrue();
+        ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, out int byteWritten).Should().BeTrue();
         ClosePayload.TryWrite(Span<byte>.Empty, WebSocketCloseStatus.Empty, "", out int intoNothing).Should().BeTrue();
 
         charWritten.Should().Be(0);
         byteWritten.Should().Be(0);
         intoNothing.Should().Be(0);
-        ClosePayload.Read(destination[..charWritten], out WebSocketCloseStatus status, out _).Should().Be(ClosePayloadError.None);
+        ClosePayload.ReadUtf8(destination[..charWritten], out WebSocketCloseStatus status, out _).Should().Be(CloseFrameError.None);
         status.Should().Be(WebSocketCloseStatus.Empty);
         ClosePayload.Create(WebSocketCloseStatus.Empty).Should().BeEmpty();
     }
@@ -36,7 +36,7 @@ public class ClosePayloadWriteTests
         byte[] destination = new byte[16];
 
         Action chars = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.Empty, "why", out _);
-        Action bytes = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.Empty, "why"u8, out _);
+        Action bytes = () => ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.Empty, "why"u8, out _);
 
         chars.Should().Throw<ArgumentOutOfRangeException>().WithMessage("1005 (Empty)*cannot carry a reason*").And.ParamName.Should().Be("status");
         bytes.Should().Throw<ArgumentOutOfRangeException>().WithMessage("1005 (Empty)*");
@@ -58,7 +58,7 @@ public class ClosePayloadWriteTests
         byte[] destination = new byte[ClosePayload.MaxLength];
 
         Action chars = () => ClosePayload.TryWrite(destination, (WebSocketCloseStatus)code, "x", out _);
-        Action bytes = () => ClosePayload.TryWrite(destination, (WebSocketCloseStatus)code, "x"u8, out _);
+        Action bytes = () => ClosePayload.TryWriteUtf8(destination, (WebSocketCloseStatus)code, "x"u8, out _);
         Action count = () => ClosePayload.GetByteCount((WebSocketCloseStatus)code, "x");
 
         chars.Should().Throw<ArgumentOutOfRangeException>().WithMessage(message).And.ParamName.Should().Be("status");
@@ -106,7 +106,7 @@ public class ClosePayloadWriteTests
         byte[] destination = new byte[2000];
 
         Action chars = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out _);
-        Action bytes = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, Encoding.UTF8.GetBytes(reason), out _);
+        Action bytes = () => ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, Encoding.UTF8.GetBytes(reason), out _);
         Action count = () => ClosePayload.GetByteCount(WebSocketCloseStatus.NormalClosure, reason);
 
         string expected = $"The reason is {byteCount} bytes in UTF-8; a close frame holds at most 123*";
@@ -155,7 +155,7 @@ public class ClosePayloadWriteTests
     {
         byte[] destination = new byte[ClosePayload.MaxLength];
 
-        Action act = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, Hex.Parse(hex), out _);
+        Action act = () => ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, Hex.Parse(hex), out _);
 
         act.Should().Throw<ArgumentException>(why).WithMessage("The reason is not well-formed UTF-8 at byte index *").And.ParamName.Should().Be("utf8Reason");
     }
@@ -163,7 +163,7 @@ public class ClosePayloadWriteTests
     [Fact]
     public void TryWrite_IllFormedUtf8_MessageNamesFirstBadIndex()
     {
-        Action act = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, [0x61, 0x62, 0xE2, 0x28, 0xA1], out _);
+        Action act = () => ClosePayload.TryWriteUtf8(new byte[125], WebSocketCloseStatus.NormalClosure, [0x61, 0x62, 0xE2, 0x28, 0xA1], out _);
 
         act.Should().Throw<ArgumentException>().WithMessage("*at byte index 2*");
     }
@@ -181,7 +181,7 @@ public class ClosePayloadWriteTests
             byte[] destination = new byte[size];
 
             ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out int charsWritten).Should().BeFalse("size {0}", size);
-            ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, utf8, out int bytesWritten).Should().BeFalse("size {0}", size);
+            ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, utf8, out int bytesWritten).Should().BeFalse("size {0}", size);
             charsWritten.Should().Be(0);
             bytesWritten.Should().Be(0);
         }
@@ -206,7 +206,7 @@ public class ClosePayloadWriteTests
         byte[] reason = [0xEF, 0xBB, 0xBF, 0x41, 0xEF, 0xBF, 0xBD];
         byte[] destination = new byte[ClosePayload.MaxLength];
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.PolicyViolation, reason, out int written).Should().BeTrue();
+        ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.PolicyViolation, reason, out int written).Should().BeTrue();
 
         destination[..written].Should().Equal([0x03, 0xF0, .. reason]);
     }
@@ -235,9 +235,8 @@ public class ClosePayloadWriteTests
         string reason = new((char)scalar, 100);
         byte[] destination = new byte[ClosePayload.MaxLength];
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out int written, out int dropped).Should().BeTrue();
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out int written, CloseReasonTruncation.Truncate).Should().BeTrue();
 
-        dropped.Should().Be(100 - charsKept);
         written.Should().Be(2 + (charsKept * width));
         Encoding.UTF8.GetString(destination, 2, written - 2).Should().Be(reason[..charsKept]);
     }
@@ -250,10 +249,9 @@ public class ClosePayloadWriteTests
         byte[] reason = [.. Enumerable.Repeat((byte)'a', 118), 0xC3, 0xA9, 0x80, 0x80, 0x80, 0x80, .. Enumerable.Repeat((byte)'b', 10)];
         byte[] destination = new byte[ClosePayload.MaxLength];
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out int written, out int dropped).Should().BeTrue();
+        ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, reason, out int written, CloseReasonTruncation.Truncate).Should().BeTrue();
 
         written.Should().Be(2 + 120);
-        dropped.Should().Be(reason.Length - 120);
         destination.AsSpan(2, 120).ToArray().Should().Equal(reason[..120]);
     }
 
@@ -276,11 +274,11 @@ public class ClosePayloadWriteTests
         string reason = new('a', 200);
         byte[] destination = new byte[ClosePayload.MaxLength];
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out int written, out int dropped).Should().BeTrue();
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out int written, CloseReasonTruncation.Truncate).Should().BeTrue();
 
         written.Should().Be(125);
-        dropped.Should().Be(77);
         destination.AsSpan(2).ToArray().Should().OnlyContain(b => b == (byte)'a');
+        ClosePayload.TruncateReason(reason, CloseReasonTruncation.Truncate).Should().Be(new string('a', 123));
     }
 
     [Fact]
@@ -289,10 +287,9 @@ public class ClosePayloadWriteTests
         string reason = new('a', 200);
         byte[] destination = new byte[ClosePayload.MaxLength];
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.TruncateWithEllipsis, out int written, out int dropped).Should().BeTrue();
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out int written, CloseReasonTruncation.TruncateWithEllipsis).Should().BeTrue();
 
         written.Should().Be(125);
-        dropped.Should().Be(80);
         Encoding.UTF8.GetString(destination, 2, 123).Should().Be(new string('a', 120) + "…");
     }
 
@@ -304,10 +301,9 @@ public class ClosePayloadWriteTests
         string reason = new string('a', 119) + s_fourByte; // exactly 123 bytes
         byte[] destination = new byte[ClosePayload.MaxLength];
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, truncation, out int written, out int dropped).Should().BeTrue();
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out int written, truncation).Should().BeTrue();
 
         written.Should().Be(125);
-        dropped.Should().Be(0);
         Encoding.UTF8.GetString(destination, 2, 123).Should().Be(reason);
     }
 
@@ -317,10 +313,10 @@ public class ClosePayloadWriteTests
         string reason = new string('a', 121) + s_fourByte + "tail"; // the pair would need bytes 122–125
         byte[] destination = new byte[ClosePayload.MaxLength];
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out int written, out int dropped).Should().BeTrue();
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out int written, CloseReasonTruncation.Truncate).Should().BeTrue();
 
         written.Should().Be(2 + 121);
-        dropped.Should().Be(2 + 4);
+        Encoding.UTF8.GetString(destination, 2, 121).Should().Be(new string('a', 121));
     }
 
     [Fact]
@@ -329,13 +325,13 @@ public class ClosePayloadWriteTests
         byte[] reason = [.. Enumerable.Repeat((byte)'a', 121), 0xF0, 0x9F, 0x98, 0x80, (byte)'z'];
         byte[] destination = new byte[ClosePayload.MaxLength];
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out int written, out int dropped).Should().BeTrue();
+        ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, reason, out int written, CloseReasonTruncation.Truncate).Should().BeTrue();
         written.Should().Be(2 + 121);
-        dropped.Should().Be(5);
+        destination.AsSpan(2, 121).ToArray().Should().Equal(reason[..121]);
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.TruncateWithEllipsis, out written, out dropped).Should().BeTrue();
+        ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, reason, out written, CloseReasonTruncation.TruncateWithEllipsis).Should().BeTrue();
         written.Should().Be(2 + 120 + 3);
-        dropped.Should().Be(6);
+        destination.AsSpan(2, 120).ToArray().Should().Equal(reason[..120]);
         destination.AsSpan(122, 3).ToArray().Should().Equal(0xE2, 0x80, 0xA6);
     }
 
@@ -346,18 +342,18 @@ public class ClosePayloadWriteTests
         string droppedBad = new string('a', 130) + "\uD800";
         string keptBad = "a\uD800" + new string('a', 130);
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, droppedBad, CloseReasonTruncation.Truncate, out int written, out _).Should().BeTrue();
+        ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, droppedBad, out int written, CloseReasonTruncation.Truncate).Should().BeTrue();
         written.Should().Be(125);
 
-        Action act = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, keptBad, CloseReasonTruncation.Truncate, out _, out _);
+        Action act = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, keptBad, out _, CloseReasonTruncation.Truncate);
         act.Should().Throw<ArgumentException>().WithMessage("*lone surrogate U+D800 at index 1*");
     }
 
     [Fact]
     public void Truncate_None_StaysStrict()
     {
-        Action chars = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, new string('a', 124), CloseReasonTruncation.None, out _, out _);
-        Action bytes = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, new byte[124], CloseReasonTruncation.None, out _, out _);
+        Action chars = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, new string('a', 124), out _, CloseReasonTruncation.None);
+        Action bytes = () => ClosePayload.TryWriteUtf8(new byte[125], WebSocketCloseStatus.NormalClosure, new byte[124], out _, CloseReasonTruncation.None);
 
         chars.Should().Throw<ArgumentException>().WithMessage("The reason is 124 bytes*");
         bytes.Should().Throw<ArgumentException>().WithMessage("The reason is 124 bytes*");
@@ -366,19 +362,17 @@ public class ClosePayloadWriteTests
     [Fact]
     public void Truncate_DestinationTooSmall_ReturnsFalse()
     {
-        ClosePayload.TryWrite(new byte[124], WebSocketCloseStatus.NormalClosure, new string('a', 200), CloseReasonTruncation.Truncate, out int written, out int dropped).Should().BeFalse();
+        ClosePayload.TryWrite(new byte[124], WebSocketCloseStatus.NormalClosure, new string('a', 200), out int written, CloseReasonTruncation.Truncate).Should().BeFalse();
         written.Should().Be(0);
-        dropped.Should().Be(0);
 
-        ClosePayload.TryWrite(new byte[124], WebSocketCloseStatus.NormalClosure, new byte[200], CloseReasonTruncation.Truncate, out written, out dropped).Should().BeFalse();
+        ClosePayload.TryWriteUtf8(new byte[124], WebSocketCloseStatus.NormalClosure, new byte[200], out written, CloseReasonTruncation.Truncate).Should().BeFalse();
         written.Should().Be(0);
-        dropped.Should().Be(0);
     }
 
     [Fact]
     public void Truncate_UndefinedValue_Throws()
     {
-        Action act = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, "a", (CloseReasonTruncation)3, out _, out _);
+        Action act = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, "a", out _, (CloseReasonTruncation)3);
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("truncation");
     }
@@ -386,38 +380,13 @@ public class ClosePayloadWriteTests
     [Fact]
     public void Truncate_EmptyStatus_StillNeedsEmptyReason()
     {
-        ClosePayload.TryWrite(new byte[4], WebSocketCloseStatus.Empty, "", CloseReasonTruncation.Truncate, out int written, out _).Should().BeTrue();
+        ClosePayload.TryWrite(new byte[4], WebSocketCloseStatus.Empty, "", out int written, CloseReasonTruncation.Truncate).Should().BeTrue();
         written.Should().Be(0);
-        ClosePayload.TryWrite(new byte[4], WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, CloseReasonTruncation.Truncate, out written, out _).Should().BeTrue();
+        ClosePayload.TryWriteUtf8(new byte[4], WebSocketCloseStatus.Empty, ReadOnlySpan<byte>.Empty, out written, CloseReasonTruncation.Truncate).Should().BeTrue();
         written.Should().Be(0);
 
-        Action act = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.Empty, new byte[200], CloseReasonTruncation.Truncate, out _, out _);
+        Action act = () => ClosePayload.TryWriteUtf8(new byte[125], WebSocketCloseStatus.Empty, new byte[200], out _, CloseReasonTruncation.Truncate);
         act.Should().Throw<ArgumentOutOfRangeException>();
-    }
-
-    [Fact]
-    public void Write_BufferWriter_WritesAndAdvances()
-    {
-        var writer = new ArrayBufferWriter<byte>();
-
-        int first = ClosePayload.Write(writer, WebSocketCloseStatus.NormalClosure, "bye");
-        int second = ClosePayload.Write(writer, WebSocketCloseStatus.NormalClosure, "ok"u8);
-        int third = ClosePayload.Write(writer, WebSocketCloseStatus.NormalClosure, new string('a', 200), CloseReasonTruncation.Truncate);
-        int fourth = ClosePayload.Write(writer, WebSocketCloseStatus.NormalClosure, new byte[200], CloseReasonTruncation.Truncate);
-
-        (first, second, third, fourth).Should().Be((5, 4, 125, 125));
-        writer.WrittenSpan[..9].ToArray().Should().Equal(0x03, 0xE8, (byte)'b', (byte)'y', (byte)'e', 0x03, 0xE8, (byte)'o', (byte)'k');
-        writer.WrittenCount.Should().Be(259);
-    }
-
-    [Fact]
-    public void Write_NullBufferWriter_Throws()
-    {
-        Action chars = () => ClosePayload.Write(null!, WebSocketCloseStatus.NormalClosure, "bye");
-        Action bytes = () => ClosePayload.Write(null!, WebSocketCloseStatus.NormalClosure, "bye"u8);
-
-        chars.Should().Throw<ArgumentNullException>().WithParameterName("destination");
-        bytes.Should().Throw<ArgumentNullException>().WithParameterName("destination");
     }
 
     [Fact]
@@ -446,9 +415,9 @@ public class ClosePayloadWriteTests
             sink += written;
             ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, mixed, out written);
             sink += written;
-            ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, utf8, out written);
+            ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, utf8, out written);
             sink += written;
-            ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, longReason, CloseReasonTruncation.TruncateWithEllipsis, out written, out _);
+            ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, longReason, out written, CloseReasonTruncation.TruncateWithEllipsis);
             sink += written;
             ClosePayload.TryWrite(Span<byte>.Empty, WebSocketCloseStatus.NormalClosure, ascii, out written);
             sink += written;
@@ -472,7 +441,7 @@ public class ClosePayloadWriteTests
     [Fact]
     public void TryWrite_Utf8_Exactly123Bytes_TooSmallDestination_ReturnsFalse()
     {
-        ClosePayload.TryWrite(new byte[10], WebSocketCloseStatus.NormalClosure, new byte[123], out int written).Should().BeFalse();
+        ClosePayload.TryWriteUtf8(new byte[10], WebSocketCloseStatus.NormalClosure, new byte[123], out int written).Should().BeFalse();
         written.Should().Be(0);
     }
 
@@ -492,24 +461,24 @@ public class ClosePayloadWriteTests
         byte[] reason = [.. Enumerable.Repeat((byte)'a', 200)];
         byte[] destination = new byte[ClosePayload.MaxLength];
 
-        ClosePayload.TryWrite(destination, WebSocketCloseStatus.PolicyViolation, reason, CloseReasonTruncation.Truncate, out int written, out _).Should().BeTrue();
+        ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.PolicyViolation, reason, out int written, CloseReasonTruncation.Truncate).Should().BeTrue();
         destination[..2].Should().Equal(0x03, 0xF0);
         written.Should().Be(125);
 
         byte[] badKept = [0x61, 0xC0, 0x80, .. Enumerable.Repeat((byte)'a', 200)];
-        Action kept = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, badKept, CloseReasonTruncation.Truncate, out _, out _);
+        Action kept = () => ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, badKept, out _, CloseReasonTruncation.Truncate);
         kept.Should().Throw<ArgumentException>().WithMessage("*not well-formed UTF-8 at byte index 1*");
 
         // All continuation bytes: the cut steps back at most 3 bytes, and the kept part is still ill-formed.
         byte[] continuations = [.. Enumerable.Repeat((byte)0x80, 200)];
-        Action stray = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, continuations, CloseReasonTruncation.TruncateWithEllipsis, out _, out _);
+        Action stray = () => ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, continuations, out _, CloseReasonTruncation.TruncateWithEllipsis);
         stray.Should().Throw<ArgumentException>().WithMessage("*not well-formed UTF-8 at byte index 0*");
     }
 
     [Fact]
     public void Truncate_Utf8_UndefinedValue_Throws()
     {
-        Action act = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, "a"u8, (CloseReasonTruncation)7, out _, out _);
+        Action act = () => ClosePayload.TryWriteUtf8(new byte[125], WebSocketCloseStatus.NormalClosure, "a"u8, out _, (CloseReasonTruncation)7);
 
         act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("truncation").WithMessage("7 is not a defined CloseReasonTruncation*");
     }
@@ -519,7 +488,7 @@ public class ClosePayloadWriteTests
     {
         string reason = (char)0xDC00 + new string('a', 200);
 
-        Action act = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out _, out _);
+        Action act = () => ClosePayload.TryWrite(new byte[125], WebSocketCloseStatus.NormalClosure, reason, out _, CloseReasonTruncation.Truncate);
 
         act.Should().Throw<ArgumentException>().WithMessage("*U+DC00 at index 0*");
     }

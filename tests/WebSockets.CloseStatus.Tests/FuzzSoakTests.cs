@@ -36,16 +36,16 @@ public class FuzzSoakTests
             int length = NextPayload(random, buffer);
             ReadOnlySpan<byte> payload = buffer.AsSpan(0, length);
 
-            ClosePayloadError error = ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+            CloseFrameError error = ClosePayload.ReadUtf8(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
 
-            (ClosePayloadError expectedError, int expectedCode) = FrameOracle.ReadPayload(payload);
+            (CloseFrameError expectedError, int expectedCode) = FrameOracle.ReadPayload(payload);
             if (error != expectedError || (int)status != expectedCode)
             {
                 Fail(n, payload, $"Read said {error}/{(int)status}, the oracle {expectedError}/{expectedCode}");
             }
 
-            if (error == ClosePayloadError.None
-                && (!ClosePayload.TryWrite(written, status, reason, out int count) || !written.AsSpan(0, count).SequenceEqual(payload)))
+            if (error == CloseFrameError.None
+                && (!ClosePayload.TryWriteUtf8(written, status, reason, out int count) || !written.AsSpan(0, count).SequenceEqual(payload)))
             {
                 Fail(n, payload, "a valid payload did not re-encode to the same bytes");
             }
@@ -90,8 +90,8 @@ public class FuzzSoakTests
             if (result == OperationStatus.Done)
             {
                 bool ok = role == WebSocketRole.Server
-                    ? CloseFrame.TryWriteMasked(written, (uint)((frame[2] << 24) | (frame[3] << 16) | (frame[4] << 8) | frame[5]), read.Status, unmasked.AsSpan(0, read.ReasonLength), out int count)
-                    : CloseFrame.TryWrite(written, WebSocketRole.Server, read.Status, unmasked.AsSpan(0, read.ReasonLength), out count);
+                    ? CloseFrame.TryWriteMaskedUtf8(written, (uint)((frame[2] << 24) | (frame[3] << 16) | (frame[4] << 8) | frame[5]), read.Status, unmasked.AsSpan(0, read.ReasonLength), out int count)
+                    : CloseFrame.TryWriteUtf8(written, WebSocketRole.Server, read.Status, unmasked.AsSpan(0, read.ReasonLength), out count);
                 if (!ok || !written.AsSpan(0, count).SequenceEqual(frame[..read.BytesConsumed]))
                 {
                     Fail(n, frame, "a valid frame did not re-encode to the same bytes");

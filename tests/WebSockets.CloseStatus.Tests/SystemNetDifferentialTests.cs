@@ -24,9 +24,9 @@ public class SystemNetDifferentialTests
             byte[] payload = Hex.Payload(code, "r"u8.ToArray());
             SystemNetPeer.Received theirs = await SystemNetPeer.ReceiveAsync(SystemNetPeer.MaskedCloseFrame(payload), isServer: true);
 
-            ClosePayloadError ours = ClosePayload.Read(payload, out WebSocketCloseStatus status, out _);
+            CloseFrameError ours = ClosePayload.ReadUtf8(payload, out WebSocketCloseStatus status, out _);
 
-            (ours == ClosePayloadError.None).Should().Be(theirs.Accepted, "code {0}", code);
+            (ours == CloseFrameError.None).Should().Be(theirs.Accepted, "code {0}", code);
             if (theirs.Accepted)
             {
                 theirs.Status.Should().Be((int)status);
@@ -52,7 +52,7 @@ public class SystemNetDifferentialTests
         byte[] payload = Hex.Payload(1001, Encoding.UTF8.GetBytes(reason));
         SystemNetPeer.Received theirs = await SystemNetPeer.ReceiveAsync(SystemNetPeer.MaskedCloseFrame(payload), isServer: true);
 
-        ClosePayload.TryRead(payload, out WebSocketCloseStatus status, out string ours).Should().BeTrue();
+        ClosePayload.Read(payload, out WebSocketCloseStatus status, out string ours).Should().Be(CloseFrameError.None);
 
         theirs.Accepted.Should().BeTrue();
         theirs.Status.Should().Be((int)status);
@@ -64,7 +64,7 @@ public class SystemNetDifferentialTests
     {
         SystemNetPeer.Received theirs = await SystemNetPeer.ReceiveAsync(SystemNetPeer.MaskedCloseFrame([]), isServer: true);
 
-        ClosePayload.Read([], out WebSocketCloseStatus ours, out _).Should().Be(ClosePayloadError.None);
+        ClosePayload.ReadUtf8([], out WebSocketCloseStatus ours, out _).Should().Be(CloseFrameError.None);
 
         theirs.Status.Should().Be(1000);
         ours.Should().Be(WebSocketCloseStatus.Empty);
@@ -77,10 +77,10 @@ public class SystemNetDifferentialTests
         byte[] payload = Hex.Payload(1000, Hex.Parse(hex));
         SystemNetPeer.Received theirs = await SystemNetPeer.ReceiveAsync(SystemNetPeer.MaskedCloseFrame(payload), isServer: true);
 
-        ClosePayloadError ours = ClosePayload.Read(payload, out _, out _);
+        CloseFrameError ours = ClosePayload.ReadUtf8(payload, out _, out _);
 
         theirs.Accepted.Should().BeFalse(why);
-        ours.Should().Be(ClosePayloadError.InvalidUtf8);
+        ours.Should().Be(CloseFrameError.InvalidUtf8);
         ours.ToCloseStatus().Should().Be(WebSocketCloseStatus.InvalidPayloadData);
         AnswerCode(theirs.SentBack).Should().Be(1002);
     }
@@ -91,7 +91,7 @@ public class SystemNetDifferentialTests
         byte[] payload = Hex.Payload(1006, []);
         SystemNetPeer.Received theirs = await SystemNetPeer.ReceiveAsync(SystemNetPeer.MaskedCloseFrame(payload), isServer: true);
 
-        ClosePayload.Read(payload, out _, out _).ToCloseStatus().Should().Be(WebSocketCloseStatus.ProtocolError);
+        ClosePayload.ReadUtf8(payload, out _, out _).ToCloseStatus().Should().Be(WebSocketCloseStatus.ProtocolError);
         AnswerCode(theirs.SentBack).Should().Be(1002);
     }
 
@@ -101,7 +101,7 @@ public class SystemNetDifferentialTests
         SystemNetPeer.Received theirs = await SystemNetPeer.ReceiveAsync(SystemNetPeer.MaskedCloseFrame([0x03]), isServer: true);
 
         theirs.Accepted.Should().BeFalse();
-        ClosePayload.Read([0x03], out _, out _).Should().Be(ClosePayloadError.TooShort);
+        ClosePayload.ReadUtf8([0x03], out _, out _).Should().Be(CloseFrameError.TooShort);
     }
 
     // The code of the unmasked close frame a .NET server wrote back.

@@ -81,14 +81,14 @@ public class ThreadSafetyTests
 
     private static string Fingerprint(byte[] payload)
     {
-        ClosePayloadError error = ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
+        CloseFrameError error = ClosePayload.ReadUtf8(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason);
         return $"{error}/{(int)status}/{Convert.ToHexString(reason)}/{FrameOracle.IsWellFormedUtf8(reason)}";
     }
 
     private static string WriteFingerprint(string reason)
     {
         Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
-        ClosePayload.TryWrite(buffer, WebSocketCloseStatus.TryAgainLater, reason, CloseReasonTruncation.TruncateWithEllipsis, out int written, out int dropped);
-        return $"{Convert.ToHexString(buffer[..written])}/{dropped}";
+        ClosePayload.TryWrite(buffer, WebSocketCloseStatus.TryAgainLater, reason, out int written, CloseReasonTruncation.TruncateWithEllipsis);
+        return Convert.ToHexString(buffer[..written]);
     }
 }

@@ -383,7 +383,7 @@ public class Utf8ValidationTests
             reason[Math.Min(position, reason.Length - 1)] = 0xFF;
             int expected = Oracle(reason);
 
-            Action write = () => ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out _);
+            Action write = () => ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, reason, out _);
 
             write.Should().Throw<ArgumentException>().WithMessage($"The reason is not well-formed UTF-8 at byte index {expected} *");
         }

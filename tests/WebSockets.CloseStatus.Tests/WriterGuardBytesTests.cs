@@ -127,32 +127,36 @@ public class WriterGuardBytesTests
         yield return ("ClosePayload.TryWrite(string)", Output.Payload, CloseReasonTruncation.None,
             (d, r) => ClosePayload.TryWrite(d, Status, r, out int n) ? n : -1);
         yield return ("ClosePayload.TryWrite(UTF-8)", Output.Payload, CloseReasonTruncation.None,
-            (d, r) => ClosePayload.TryWrite(d, Status, Encoding.UTF8.GetBytes(r), out int n) ? n : -1);
-        yield return ("ClosePayload.Write(chars)", Output.Payload, CloseReasonTruncation.None,
-            (d, r) => ClosePayload.Write(new SpanWriter(d), Status, r.AsSpan()));
-        yield return ("ClosePayload.Write(string)", Output.Payload, CloseReasonTruncation.None,
-            (d, r) => ClosePayload.Write(new SpanWriter(d), Status, r));
-        yield return ("ClosePayload.Write(UTF-8)", Output.Payload, CloseReasonTruncation.None,
-            (d, r) => ClosePayload.Write(new SpanWriter(d), Status, Encoding.UTF8.GetBytes(r).AsSpan()));
+            (d, r) => ClosePayload.TryWriteUtf8(d, Status, Encoding.UTF8.GetBytes(r), out int n) ? n : -1);
+        yield return ("ClosePayload.Create", Output.Payload, CloseReasonTruncation.None,
+            (d, r) => Copy(ClosePayload.Create(Status, r), d));
         yield return ("CloseFrame.TryWrite(server, chars)", Output.ServerFrame, CloseReasonTruncation.None,
             (d, r) => CloseFrame.TryWrite(d, WebSocketRole.Server, Status, r.AsSpan(), out int n) ? n : -1);
         yield return ("CloseFrame.TryWrite(server, string)", Output.ServerFrame, CloseReasonTruncation.None,
             (d, r) => CloseFrame.TryWrite(d, WebSocketRole.Server, Status, r, out int n) ? n : -1);
         yield return ("CloseFrame.TryWrite(server, UTF-8)", Output.ServerFrame, CloseReasonTruncation.None,
-            (d, r) => CloseFrame.TryWrite(d, WebSocketRole.Server, Status, Encoding.UTF8.GetBytes(r), out int n) ? n : -1);
+            (d, r) => CloseFrame.TryWriteUtf8(d, WebSocketRole.Server, Status, Encoding.UTF8.GetBytes(r), out int n) ? n : -1);
         yield return ("CloseFrame.TryWrite(client, chars)", Output.MaskedFrame, CloseReasonTruncation.None,
             (d, r) => CloseFrame.TryWrite(d, WebSocketRole.Client, Status, r.AsSpan(), out int n) ? n : -1);
         yield return ("CloseFrame.TryWrite(client, UTF-8)", Output.MaskedFrame, CloseReasonTruncation.None,
-            (d, r) => CloseFrame.TryWrite(d, WebSocketRole.Client, Status, Encoding.UTF8.GetBytes(r), out int n) ? n : -1);
+            (d, r) => CloseFrame.TryWriteUtf8(d, WebSocketRole.Client, Status, Encoding.UTF8.GetBytes(r), out int n) ? n : -1);
         yield return ("CloseFrame.TryWriteMasked(chars)", Output.MaskedFrame, CloseReasonTruncation.None,
             (d, r) => CloseFrame.TryWriteMasked(d, key, Status, r.AsSpan(), out int n) ? n : -1);
         yield return ("CloseFrame.TryWriteMasked(string)", Output.MaskedFrame, CloseReasonTruncation.None,
             (d, r) => CloseFrame.TryWriteMasked(d, key, Status, r, out int n) ? n : -1);
         yield return ("CloseFrame.TryWriteMasked(UTF-8)", Output.MaskedFrame, CloseReasonTruncation.None,
-            (d, r) => CloseFrame.TryWriteMasked(d, key, Status, Encoding.UTF8.GetBytes(r), out int n) ? n : -1);
+            (d, r) => CloseFrame.TryWriteMaskedUtf8(d, key, Status, Encoding.UTF8.GetBytes(r), out int n) ? n : -1);
         foreach (WebSocketRole role in new[] { WebSocketRole.Server, WebSocketRole.Client })
         {
             Output frame = role == WebSocketRole.Server ? Output.ServerFrame : Output.MaskedFrame;
+
+            // CloseFrame.Write truncates only when asked (2.0): without a truncation, an over-long reason throws.
+            yield return ($"CloseFrame.Write({role}, chars)", frame, CloseReasonTruncation.None,
+                (d, r) => CloseFrame.Write(new SpanWriter(d), role, Status, r.AsSpan()));
+            yield return ($"CloseFrame.Write({role}, string)", frame, CloseReasonTruncation.None,
+                (d, r) => CloseFrame.Write(new SpanWriter(d), role, Status, r));
+            yield return ($"CloseFrame.Write({role}, UTF-8)", frame, CloseReasonTruncation.None,
+                (d, r) => CloseFrame.WriteUtf8(new SpanWriter(d), role, Status, Encoding.UTF8.GetBytes(r).AsSpan()));
             yield return ($"CloseHandshake({role}).WriteClose(chars)", frame, CloseReasonTruncation.None,
                 (d, r) => new CloseHandshake(role).WriteClose(d, Status, r.AsSpan()));
             yield return ($"CloseHandshake({role}).WriteClose(string)", frame, CloseReasonTruncation.None,
@@ -165,34 +169,28 @@ public class WriterGuardBytesTests
         {
             CloseReasonTruncation t = truncation;
             yield return ($"ClosePayload.TryWrite(chars, {t})", Output.Payload, t,
-                (d, r) => ClosePayload.TryWrite(d, Status, r.AsSpan(), t, out int n, out _) ? n : -1);
+                (d, r) => ClosePayload.TryWrite(d, Status, r.AsSpan(), out int n, t) ? n : -1);
             yield return ($"ClosePayload.TryWrite(string, {t})", Output.Payload, t,
-                (d, r) => ClosePayload.TryWrite(d, Status, r, t, out int n, out _) ? n : -1);
+                (d, r) => ClosePayload.TryWrite(d, Status, r, out int n, t) ? n : -1);
             yield return ($"ClosePayload.TryWrite(UTF-8, {t})", Output.Payload, t,
-                (d, r) => ClosePayload.TryWrite(d, Status, Encoding.UTF8.GetBytes(r), t, out int n, out _) ? n : -1);
-            yield return ($"ClosePayload.Write(chars, {t})", Output.Payload, t,
-                (d, r) => ClosePayload.Write(new SpanWriter(d), Status, r.AsSpan(), t));
-            yield return ($"ClosePayload.Write(string, {t})", Output.Payload, t,
-                (d, r) => ClosePayload.Write(new SpanWriter(d), Status, r, t));
-            yield return ($"ClosePayload.Write(UTF-8, {t})", Output.Payload, t,
-                (d, r) => ClosePayload.Write(new SpanWriter(d), Status, Encoding.UTF8.GetBytes(r).AsSpan(), t));
+                (d, r) => ClosePayload.TryWriteUtf8(d, Status, Encoding.UTF8.GetBytes(r), out int n, t) ? n : -1);
             yield return ($"ClosePayload.Create({t})", Output.Payload, t,
                 (d, r) => Copy(ClosePayload.Create(Status, r, t), d));
             foreach (WebSocketRole role in new[] { WebSocketRole.Server, WebSocketRole.Client })
             {
                 Output frame = role == WebSocketRole.Server ? Output.ServerFrame : Output.MaskedFrame;
                 yield return ($"CloseFrame.TryWrite({role}, chars, {t})", frame, t,
-                    (d, r) => CloseFrame.TryWrite(d, role, Status, r.AsSpan(), t, out int n, out _) ? n : -1);
+                    (d, r) => CloseFrame.TryWrite(d, role, Status, r.AsSpan(), out int n, t) ? n : -1);
                 yield return ($"CloseFrame.TryWrite({role}, string, {t})", frame, t,
-                    (d, r) => CloseFrame.TryWrite(d, role, Status, r, t, out int n, out _) ? n : -1);
+                    (d, r) => CloseFrame.TryWrite(d, role, Status, r, out int n, t) ? n : -1);
                 yield return ($"CloseFrame.TryWrite({role}, UTF-8, {t})", frame, t,
-                    (d, r) => CloseFrame.TryWrite(d, role, Status, Encoding.UTF8.GetBytes(r), t, out int n, out _) ? n : -1);
+                    (d, r) => CloseFrame.TryWriteUtf8(d, role, Status, Encoding.UTF8.GetBytes(r), out int n, t) ? n : -1);
                 yield return ($"CloseFrame.Write({role}, chars, {t})", frame, t,
                     (d, r) => CloseFrame.Write(new SpanWriter(d), role, Status, r.AsSpan(), t));
                 yield return ($"CloseFrame.Write({role}, string, {t})", frame, t,
                     (d, r) => CloseFrame.Write(new SpanWriter(d), role, Status, r, t));
                 yield return ($"CloseFrame.Write({role}, UTF-8, {t})", frame, t,
-                    (d, r) => CloseFrame.Write(new SpanWriter(d), role, Status, Encoding.UTF8.GetBytes(r).AsSpan(), t));
+                    (d, r) => CloseFrame.WriteUtf8(new SpanWriter(d), role, Status, Encoding.UTF8.GetBytes(r).AsSpan(), t));
                 yield return ($"CloseHandshake({role}).WriteClose(chars, {t})", frame, t,
                     (d, r) => new CloseHandshake(role).WriteClose(d, Status, r.AsSpan(), t));
                 yield return ($"CloseHandshake({role}).WriteClose(string, {t})", frame, t,
@@ -202,11 +200,11 @@ public class WriterGuardBytesTests
             }
 
             yield return ($"CloseFrame.TryWriteMasked(chars, {t})", Output.MaskedFrame, t,
-                (d, r) => CloseFrame.TryWriteMasked(d, key, Status, r.AsSpan(), t, out int n, out _) ? n : -1);
+                (d, r) => CloseFrame.TryWriteMasked(d, key, Status, r.AsSpan(), out int n, t) ? n : -1);
             yield return ($"CloseFrame.TryWriteMasked(string, {t})", Output.MaskedFrame, t,
-                (d, r) => CloseFrame.TryWriteMasked(d, key, Status, r, t, out int n, out _) ? n : -1);
+                (d, r) => CloseFrame.TryWriteMasked(d, key, Status, r, out int n, t) ? n : -1);
             yield return ($"CloseFrame.TryWriteMasked(UTF-8, {t})", Output.MaskedFrame, t,
-                (d, r) => CloseFrame.TryWriteMasked(d, key, Status, Encoding.UTF8.GetBytes(r), t, out int n, out _) ? n : -1);
+                (d, r) => CloseFrame.TryWriteMaskedUtf8(d, key, Status, Encoding.UTF8.GetBytes(r), out int n, t) ? n : -1);
         }
     }
 

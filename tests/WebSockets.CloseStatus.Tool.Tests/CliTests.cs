@@ -166,7 +166,7 @@ public class CliTests
 
     [Theory]
     [InlineData("08 02 03 e8", "NotFinal", "1002")]
-    [InlineData("88 7e 00 02", "ExtendedLength", "1002")]
+    [InlineData("88 7e 00 02", "TooLong", "1002")]
     [InlineData("88 02 03", "Incomplete", "1 more byte needed")]
     [InlineData("88 02 03 e8 00", "TrailingBytes", "1 byte follows the 4-byte frame")]
     public void Decode_BadFrame_Exit1(string hex, string error, string detail)

@@ -162,10 +162,11 @@ Check(WebSocketCloseStatus.AbnormalClosure.GetDescription() == "Abnormal Closure
 
 Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
 Check(ClosePayload.TryWrite(buffer, WebSocketCloseStatus.NormalClosure, "bye 😀", out int written) && written == 10, "TryWrite");
-Check(ClosePayload.Read(buffer[..written], out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason) == ClosePayloadError.None
+Check(ClosePayload.ReadUtf8(buffer[..written], out WebSocketCloseStatus status, out ReadOnlySpan<byte> reason) == CloseFrameError.None
       && status == WebSocketCloseStatus.NormalClosure && reason.Length == 8, "Read");
-Check(ClosePayload.Read([0x03, 0xE8, 0xC0, 0x80], out _, out _).ToCloseStatus() == WebSocketCloseStatus.InvalidPayloadData, "Read rejects bad UTF-8 with 1007");
-Check(ClosePayload.Read([], out status, out _) == ClosePayloadError.None && status == WebSocketCloseStatus.Empty, "empty payload is 1005");
+Check(ClosePayload.ReadUtf8([0x03, 0xE8, 0xC0, 0x80], out _, out _).ToCloseStatus() == WebSocketCloseStatus.InvalidPayloadData, "Read rejects bad UTF-8 with 1007");
+Check(ClosePayload.ReadUtf8([], out status, out _) == CloseFrameError.None && status == WebSocketCloseStatus.Empty, "empty payload is 1005");
+Check(ClosePayload.Read([0x03, 0xE8, 0x62, 0x79, 0x65], out status, out string text) == CloseFrameError.None && text == "bye", "Read decodes the reason");
 
 Console.WriteLine(failures == 0 ? "consumer: all checks passed" : $"consumer: {failures} checks failed");
 return failures == 0 ? 0 : 1;
@@ -224,7 +225,7 @@ using WebSockets.CloseStatus;
 public static class Answer
 {
     public static WebSocketCloseStatus For(ReadOnlySpan<byte> payload) =>
-        ClosePayload.Read(payload, out WebSocketCloseStatus status, out _) is var error && error == ClosePayloadError.None
+        ClosePayload.ReadUtf8(payload, out WebSocketCloseStatus status, out _) is var error && error == CloseFrameError.None
             ? status
             : error.ToCloseStatus();
 }

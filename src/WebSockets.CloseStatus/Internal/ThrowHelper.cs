@@ -79,6 +79,17 @@ internal static class ThrowHelper
         where T : struct, Enum =>
         throw new ArgumentOutOfRangeException(paramName, value, Format("{0} is not a defined {1} value.", value, typeof(T).Name));
 
+    /// <summary>Throws for a role that is neither <see cref="WebSocketRole.Client"/> nor <see cref="WebSocketRole.Server"/>, <see langword="default"/> included.</summary>
+    [DoesNotReturn]
+    public static void ThrowUndefinedRole(WebSocketRole role, string paramName) =>
+        throw new ArgumentOutOfRangeException(
+            paramName,
+            role,
+            Format(
+                "{0} is not a WebSocketRole{1}; pass WebSocketRole.Client (1) or WebSocketRole.Server (2).",
+                (int)role,
+                role == 0 ? " (the value of default(WebSocketRole): a role left unset)" : ""));
+
     [DoesNotReturn]
     public static void ThrowNegative(int value, string paramName) =>
         throw new ArgumentOutOfRangeException(paramName, value, Format("{0} must not be negative; it was {1}.", paramName, value));

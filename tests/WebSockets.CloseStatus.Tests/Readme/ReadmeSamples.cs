@@ -31,11 +31,11 @@ public static class Samples
         return (sendable && known, name, range, browserOk, localOnly, normal, parsed, code);
     }
 
-    public static (ClosePayloadError Error, WebSocketCloseStatus Status, int ReasonLength) ReadPayload(ReadOnlySpan<byte> payload)
+    public static (CloseFrameError Error, WebSocketCloseStatus Status, int ReasonLength) ReadPayload(ReadOnlySpan<byte> payload)
     {
         // payload: the unmasked application data of a received close frame
-        ClosePayloadError error = ClosePayload.Read(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason);
-        if (error != ClosePayloadError.None)
+        CloseFrameError error = ClosePayload.ReadUtf8(payload, out WebSocketCloseStatus status, out ReadOnlySpan<byte> utf8Reason);
+        if (error != CloseFrameError.None)
         {
             // 1002 for a malformed length or code, 1007 for a reason that is not UTF-8 (RFC 6455 §7.1.7, §8.1)
             WebSocketCloseStatus answer = error.ToCloseStatus();
@@ -46,10 +46,10 @@ public static class Samples
             // status is Empty (1005) when the peer sent no code; echo it back as an empty payload
         }
 
-        return error == ClosePayloadError.None ? (error, status, utf8Reason.Length) : (error, error.ToCloseStatus(), 0);
+        return error == CloseFrameError.None ? (error, status, utf8Reason.Length) : (error, error.ToCloseStatus(), 0);
     }
 
-    public static (byte[] Written, byte[] Payload, int Size) Write(IBufferWriter<byte> bufferWriter)
+    public static (byte[] NoReason, byte[] Payload, int Size) Write()
     {
         Span<byte> buffer = stackalloc byte[ClosePayload.MaxLength];
         if (ClosePayload.TryWrite(buffer, WebSocketCloseStatus.NormalClosure, "bye", out int written))
@@ -57,19 +57,19 @@ public static class Samples
             // buffer[..written] is 03 E8 62 79 65
         }
 
+        ClosePayload.TryWrite(buffer, WebSocketCloseStatus.NormalClosure, null, out written);   // no reason: 03 E8
         byte[] payload = ClosePayload.Create(WebSocketCloseStatus.PolicyViolation, "not allowed");
-        ClosePayload.Write(bufferWriter, WebSocketCloseStatus.NormalClosure, "bye"u8);   // IBufferWriter<byte>
         int size = ClosePayload.GetByteCount(WebSocketCloseStatus.NormalClosure, "bye");  // 5
         return (buffer[..written].ToArray(), payload, size);
     }
 
-    public static (int Length, int CharsDropped, string Reason) Truncate(Span<byte> buffer, Exception exception)
+    public static (int Length, byte[] Written, string Reason) Truncate(Span<byte> buffer, Exception exception)
     {
-        ClosePayload.TryWrite(buffer, WebSocketCloseStatus.InternalServerError, exception.Message,
-            CloseReasonTruncation.TruncateWithEllipsis, out int length, out int charsDropped);
+        ClosePayload.TryWrite(buffer, WebSocketCloseStatus.InternalServerError, exception.Message, out int length,
+            CloseReasonTruncation.TruncateWithEllipsis);
 
         string reason = ClosePayload.TruncateReason(exception.Message, CloseReasonTruncation.TruncateWithEllipsis);
-        return (length, charsDropped, reason);
+        return (length, buffer[..length].ToArray(), reason);
     }
 
     public static async Task<(WebSocketCloseStatus Status, string Reason)> ReadCloseAsync(PipeReader reader, CancellationToken ct)

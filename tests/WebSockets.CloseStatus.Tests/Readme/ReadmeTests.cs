@@ -73,19 +73,19 @@ public partial class ReadmeTests
     [Fact]
     public void ReadingAndWriting_SayWhatTheyDo()
     {
-        Samples.ReadPayload([0x03, 0xE8, 0xC0, 0x80]).Should().Be((ClosePayloadError.InvalidUtf8, WebSocketCloseStatus.InvalidPayloadData, 0));
-        Samples.ReadPayload([]).Should().Be((ClosePayloadError.None, WebSocketCloseStatus.Empty, 0));
+        Samples.ReadPayload([0x03, 0xE8, 0xC0, 0x80]).Should().Be((CloseFrameError.InvalidUtf8, WebSocketCloseStatus.InvalidPayloadData, 0));
+        Samples.ReadPayload([0x03]).Should().Be((CloseFrameError.TooShort, WebSocketCloseStatus.ProtocolError, 0));
+        Samples.ReadPayload([]).Should().Be((CloseFrameError.None, WebSocketCloseStatus.Empty, 0));
 
-        var writer = new ArrayBufferWriter<byte>();
-        var written = Samples.Write(writer);
-        written.Written.Should().Equal(0x03, 0xE8, 0x62, 0x79, 0x65);
+        var written = Samples.Write();
+        written.NoReason.Should().Equal(0x03, 0xE8);
+        written.Payload.Should().Equal([0x03, 0xF0, .. "not allowed"u8.ToArray()]);
         written.Size.Should().Be(5);
-        writer.WrittenSpan.ToArray().Should().Equal(0x03, 0xE8, 0x62, 0x79, 0x65);
 
         var truncated = Samples.Truncate(new byte[ClosePayload.MaxLength], new InvalidOperationException(new string('x', 200)));
         truncated.Length.Should().Be(ClosePayload.MaxLength);
-        truncated.CharsDropped.Should().Be(80);
         truncated.Reason.Should().Be(new string('x', 120) + "…");
+        truncated.Written.Should().Equal([0x03, 0xF3, .. Encoding.UTF8.GetBytes(truncated.Reason)]);
     }
 
     [Fact]

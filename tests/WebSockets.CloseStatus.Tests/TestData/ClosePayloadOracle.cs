@@ -11,21 +11,21 @@ public static class ClosePayloadOracle
 {
     private static readonly UTF8Encoding s_strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static (ClosePayloadError Error, int Code, string Reason) Read(byte[] payload, bool lenient = false)
+    public static (CloseFrameError Error, int Code, string Reason) Read(byte[] payload, bool lenient = false)
     {
         if (payload.Length == 0)
         {
-            return (ClosePayloadError.None, 1005, "");
+            return (CloseFrameError.None, 1005, "");
         }
 
         if (payload.Length == 1)
         {
-            return (ClosePayloadError.TooShort, 0, "");
+            return (CloseFrameError.TooShort, 0, "");
         }
 
         if (payload.Length > 125)
         {
-            return (ClosePayloadError.TooLong, 0, "");
+            return (CloseFrameError.TooLong, 0, "");
         }
 
         int code = (payload[0] << 8) | payload[1];
@@ -33,16 +33,16 @@ public static class ClosePayloadOracle
             || (lenient && code >= 1000 && code <= 4999 && !Rfc6455.OracleLocalOnly(code));
         if (!accepted)
         {
-            return (ClosePayloadError.InvalidStatus, 0, "");
+            return (CloseFrameError.InvalidStatus, 0, "");
         }
 
         try
         {
-            return (ClosePayloadError.None, code, s_strict.GetString(payload, 2, payload.Length - 2));
+            return (CloseFrameError.None, code, s_strict.GetString(payload, 2, payload.Length - 2));
         }
         catch (DecoderFallbackException)
         {
-            return (ClosePayloadError.InvalidUtf8, 0, "");
+            return (CloseFrameError.InvalidUtf8, 0, "");
         }
     }
 

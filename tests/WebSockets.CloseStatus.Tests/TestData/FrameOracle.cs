@@ -9,30 +9,30 @@ namespace WebSockets.CloseStatus.Tests.TestData;
 /// </summary>
 public static class FrameOracle
 {
-    public static (ClosePayloadError Error, int Code) ReadPayload(ReadOnlySpan<byte> payload)
+    public static (CloseFrameError Error, int Code) ReadPayload(ReadOnlySpan<byte> payload)
     {
         if (payload.Length == 0)
         {
-            return (ClosePayloadError.None, 1005);
+            return (CloseFrameError.None, 1005);
         }
 
         if (payload.Length == 1)
         {
-            return (ClosePayloadError.TooShort, 0);
+            return (CloseFrameError.TooShort, 0);
         }
 
         if (payload.Length > 125)
         {
-            return (ClosePayloadError.TooLong, 0);
+            return (CloseFrameError.TooLong, 0);
         }
 
         int code = (payload[0] << 8) | payload[1];
         if (!Rfc6455.OracleValidOnWire(code))
         {
-            return (ClosePayloadError.InvalidStatus, 0);
+            return (CloseFrameError.InvalidStatus, 0);
         }
 
-        return IsWellFormedUtf8(payload[2..]) ? (ClosePayloadError.None, code) : (ClosePayloadError.InvalidUtf8, 0);
+        return IsWellFormedUtf8(payload[2..]) ? (CloseFrameError.None, code) : (CloseFrameError.InvalidUtf8, 0);
     }
 
     /// <summary>Judges a complete frame as a receiver in <paramref name="role"/>; null means "incomplete".</summary>
@@ -69,7 +69,7 @@ public static class FrameOracle
         bool masked = (frame[1] & 0x80) != 0;
         if (length >= 126)
         {
-            return (CloseFrameError.ExtendedLength, 0, 0);
+            return (CloseFrameError.TooLong, 0, 0);
         }
 
         if (role == WebSocketRole.Server && !masked)
@@ -103,12 +103,12 @@ public static class FrameOracle
             }
         }
 
-        (ClosePayloadError error, int code) = ReadPayload(payload);
+        (CloseFrameError error, int code) = ReadPayload(payload);
         CloseFrameError frameError = error switch
         {
-            ClosePayloadError.None => CloseFrameError.None,
-            ClosePayloadError.TooShort => CloseFrameError.TooShort,
-            ClosePayloadError.InvalidStatus => CloseFrameError.InvalidStatus,
+            CloseFrameError.None => CloseFrameError.None,
+            CloseFrameError.TooShort => CloseFrameError.TooShort,
+            CloseFrameError.InvalidStatus => CloseFrameError.InvalidStatus,
             _ => CloseFrameError.InvalidUtf8,
         };
         return (frameError, code, header + length);

@@ -1,5 +1,7 @@
 // A netstandard2.0 library in C# 7.3, as .NET Framework and Unity code is written: plain strings go to every
-// writer, with no AsSpan() and no casts. tests/consumer/run.sh builds it against the packed package.
+// writer, with no AsSpan(). A literal null would be ambiguous here (string and ReadOnlySpan<char> both take it, and
+// netstandard2.0 has no string-to-span conversion to prefer string): "" or (string)null is no reason.
+// tests/consumer/run.sh builds it against the packed package.
 using System;
 using System.Buffers;
 using System.Net.WebSockets;
@@ -10,14 +12,19 @@ using CloseStatus = WebSockets.CloseStatus.WebSocketCloseStatus;
 
 public static class LegacyCloser
 {
-    public static byte[] Payload(string reason)
+    public static byte[] Payload(string reason, byte[] payload)
     {
         byte[] buffer = new byte[ClosePayload.MaxLength];
         int written;
         ClosePayload.TryWrite(buffer, CloseStatus.NormalClosure, "bye", out written);
-        int dropped;
-        ClosePayload.TryWrite(buffer, CloseStatus.InternalServerError, reason, CloseReasonTruncation.TruncateWithEllipsis, out written, out dropped);
+        ClosePayload.TryWrite(buffer, CloseStatus.InternalServerError, reason, out written, CloseReasonTruncation.TruncateWithEllipsis);
+        CloseFrameError error = ClosePayload.Read(payload, out CloseStatus status, out string text);
+        CloseStatus answer = error == CloseFrameError.None ? status : error.ToCloseStatus();   // 1002, or 1007 for bad UTF-8
+        ClosePayload.TryWrite(buffer, CloseStatus.NormalClosure, "", out written);
+        byte[] utf8Bye = { 0x62, 0x79, 0x65 };
+        ClosePayload.TryWriteUtf8(buffer, answer, utf8Bye, out written, CloseReasonTruncation.Truncate);
         int size = ClosePayload.GetByteCount(CloseStatus.NormalClosure, "bye");
+        size += ClosePayload.GetByteCount(CloseStatus.NormalClosure, (string)null);
         string shortReason = ClosePayload.TruncateReason(reason, CloseReasonTruncation.Truncate);
         byte[] created = ClosePayload.Create(CloseStatus.EndpointUnavailable, reason, CloseReasonTruncation.Truncate);
         return created;
@@ -26,15 +33,23 @@ public static class LegacyCloser
     public static int Frames(IBufferWriter<byte> writer, string reason)
     {
         byte[] frame = new byte[CloseFrame.MaxLength];
+        byte[] utf8Bye = { 0x62, 0x79, 0x65 };
         int written;
-        int dropped;
         CloseFrame.TryWrite(frame, WebSocketRole.Client, CloseStatus.NormalClosure, "bye", out written);
-        CloseFrame.TryWrite(frame, WebSocketRole.Server, CloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out written, out dropped);
+        CloseFrame.TryWrite(frame, WebSocketRole.Server, CloseStatus.NormalClosure, reason, out written, CloseReasonTruncation.Truncate);
+        CloseFrame.TryWrite(frame, WebSocketRole.Server, CloseStatus.NormalClosure, (string)null, out written);
+        CloseFrame.TryWriteUtf8(frame, WebSocketRole.Server, CloseStatus.NormalClosure, utf8Bye, out written, CloseReasonTruncation.Truncate);
         CloseFrame.TryWriteMasked(frame, 0x37FA213Du, CloseStatus.NormalClosure, "bye", out written);
-        CloseFrame.TryWriteMasked(frame, 0x37FA213Du, CloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate, out written, out dropped);
-        ClosePayload.Write(writer, CloseStatus.NormalClosure, "bye");
-        ClosePayload.Write(writer, CloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate);
-        return CloseFrame.Write(writer, WebSocketRole.Server, CloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate);
+        CloseFrame.TryWriteMasked(frame, 0x37FA213Du, CloseStatus.NormalClosure, reason, out written, CloseReasonTruncation.Truncate);
+        CloseFrame.TryWriteMasked(frame, 0x37FA213Du, CloseStatus.NormalClosure, "", out written);
+        CloseFrame.TryWriteMaskedUtf8(frame, 0x37FA213Du, CloseStatus.NormalClosure, utf8Bye, out written, CloseReasonTruncation.Truncate);
+        CloseFrame.Write(writer, WebSocketRole.Server, CloseStatus.NormalClosure, (string)null);
+        CloseFrame.WriteUtf8(writer, WebSocketRole.Server, CloseStatus.NormalClosure, utf8Bye, CloseReasonTruncation.Truncate);
+        bool close = CloseFrame.IsCloseFrame(frame) && CloseFrame.IsCloseFrame(new ReadOnlySequence<byte>(frame));
+        CloseFrameReadResult result;
+        CloseFrame.Read(frame, WebSocketRole.Client, new byte[ClosePayload.MaxReasonLength], out result);
+        CloseFrame.ReadInPlace(frame, WebSocketRole.Client, out result, ClosePayloadReadMode.Lenient);
+        return CloseFrame.Write(writer, WebSocketRole.Server, CloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate) + (close ? 1 : 0);
     }
 
     public static Task CloseAsync(WebSocket socket, string reason, CancellationToken cancellationToken)

@@ -58,16 +58,21 @@ public static class MonoCheck
 
             WebSocketCloseStatus status;
             ReadOnlySpan<byte> read;
-            ClosePayloadError error = ClosePayload.Read(new ReadOnlySpan<byte>(payload, 0, written), out status, out read);
-            Check(error == ClosePayloadError.None && status == WebSocketCloseStatus.NormalClosure && read.Length == utf8.Length, "read of a " + utf8.Length + "-byte reason");
+            CloseFrameError error = ClosePayload.ReadUtf8(new ReadOnlySpan<byte>(payload, 0, written), out status, out read);
+            Check(error == CloseFrameError.None && status == WebSocketCloseStatus.NormalClosure && read.Length == utf8.Length, "read of a " + utf8.Length + "-byte reason");
+            string text;
+            error = ClosePayload.Read(new ReadOnlySpan<byte>(payload, 0, written), out status, out text);
+            Check(error == CloseFrameError.None && text == reason, "read of a " + utf8.Length + "-byte reason as a string");
 
             // An invalid byte (FF is never UTF-8) at each position: the reader names the payload malformed.
             for (int at = 0; at < utf8.Length; at++)
             {
                 byte saved = payload[2 + at];
                 payload[2 + at] = 0xFF;
-                error = ClosePayload.Read(new ReadOnlySpan<byte>(payload, 0, written), out status, out read);
-                Check(error == ClosePayloadError.InvalidUtf8, "FF at byte " + at + " of a " + utf8.Length + "-byte reason: " + error);
+                error = ClosePayload.ReadUtf8(new ReadOnlySpan<byte>(payload, 0, written), out status, out read);
+                Check(error == CloseFrameError.InvalidUtf8, "FF at byte " + at + " of a " + utf8.Length + "-byte reason: " + error);
+                error = ClosePayload.Read(new ReadOnlySpan<byte>(payload, 0, written), out status, out text);
+                Check(error.ToCloseStatus() == WebSocketCloseStatus.InvalidPayloadData && text.Length == 0, "FF at byte " + at + ": Read answers 1007 (RFC 6455 §8.1)");
                 payload[2 + at] = saved;
             }
         }
