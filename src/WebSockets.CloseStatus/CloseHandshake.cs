@@ -32,7 +32,8 @@ public sealed partial class CloseHandshake
 {
     // The peer's reason, at its start; a masked frame is unmasked into it first, so a read copies nothing twice.
     private readonly byte[] _reason = new byte[ClosePayload.MaxLength];
-    // Every event sets flags in one field, so Reset is one store; the other fields count only while their flag is set.
+    // Every event sets flags in one field, so Reset is one store and two dropped references; the other fields count only
+    // while their flag is set.
     private Flags _flags;
     private int _reasonLength; // with Flags.Received
     private WebSocketCloseStatus _sentStatus; // with Flags.Sent
@@ -74,8 +75,8 @@ public sealed partial class CloseHandshake
         : Has(Flags.Sent | Flags.Received | Flags.Failed) ? CloseHandshakeState.Closing
         : CloseHandshakeState.Open;
 
-    /// <summary>Gets what the stack does next: what the last event or write returned.</summary>
-    /// <remarks>Every call that changes the handshake returns this value, so a stack need not read it; it is here for logs and assertions.</remarks>
+    /// <summary>Gets what the stack does next: the action the last call returned, or <see cref="CloseHandshakeAction.None"/> once the transport is closed.</summary>
+    /// <remarks>Every event and write returns this value, so a stack need not read it; it is here for logs and assertions.</remarks>
     public CloseHandshakeAction Action
     {
         get
@@ -160,8 +161,9 @@ public sealed partial class CloseHandshake
     /// was sent already. A call after an earlier failure or after the transport closed changes nothing and returns the current action.
     /// </returns>
     /// <remarks>
-    /// <paramref name="reason"/> is checked now and kept, not copied, until the close is written. The connection is not clean afterwards
-    /// (<see cref="WasClean"/>). The peer may close the transport while the stack judges its last data, so a call after that is no mistake.
+    /// The arguments are checked now, in every state, and <paramref name="reason"/> is kept, not copied, for the due close. The connection is
+    /// not clean afterwards (<see cref="WasClean"/>). The peer may close the transport while the stack judges its last data, so a call after
+    /// that is no mistake.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> is over <see cref="ClosePayload.MaxReasonLength"/> bytes in UTF-8 or has a lone surrogate; the message gives the length or the index.</exception>
@@ -172,10 +174,7 @@ public sealed partial class CloseHandshake
             ThrowHelper.ThrowUnsendableStatus(status, nameof(status));
         }
 
-        if (!string.IsNullOrEmpty(reason))
-        {
-            _ = ClosePayload.GetByteCount(status, reason); // throws for a reason that cannot be written, naming its length or the lone surrogate
-        }
+        _ = ClosePayload.GetByteCount(status, reason); // throws for a reason that cannot be written, naming its length or the lone surrogate
 
         if (!Has(Flags.Failed | Flags.Closed))
         {
