@@ -80,9 +80,9 @@ public partial class CloseHandshakeTests
     [Fact]
     public void Constructor_UndefinedRole_Throws()
     {
-        Action act = () => _ = new CloseHandshake((WebSocketRole)2);
+        Action act = () => _ = new CloseHandshake((WebSocketRole)7);
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("role").WithMessage("2 is not a defined WebSocketRole value.*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("role").WithMessage("7 is not a defined WebSocketRole value.*");
     }
 
     [Fact]

@@ -47,7 +47,7 @@ public static class ClosingSamples
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    action = handshake.ReportTimeout();         // CloseTransport: a client closes TCP itself (§7.1.1)
+                    action = handshake.ReportTimeout();         // CloseTransport: we close TCP ourselves
                     continue;
                 }
 
