@@ -85,7 +85,7 @@ public sealed class CloseStatusRuleTests
                 ClosePayload.Create({|#0:CloseStatus.AbnormalClosure|});
                 ClosePayload.TryWrite(buffer, {|#1:CloseStatus.Reserved|}, "x", out _);
                 CloseFrame.Write(writer, WebSocketRole.Server, {|#2:CloseStatus.TlsHandshakeFailure|}, reason, CloseReasonTruncation.None);
-                handshake.WriteClose(buffer, {|#3:CloseStatus.AbnormalClosure|});
+                handshake.WriteClose(buffer, {|#3:CloseStatus.AbnormalClosure|}, null, out _);
                 handshake.Fail({|#4:CloseStatus.Empty|});
                 await ws.CloseAsync({|#5:CloseStatus.Empty|}, null, ct);
                 await ws.CloseGracefullyAsync({|#6:CloseStatus.Empty|}, null, TimeSpan.FromSeconds(1), ct);
@@ -106,7 +106,7 @@ public sealed class CloseStatusRuleTests
                 ClosePayload.Create(CloseStatus.Empty, (string)null);
                 ClosePayload.Create(CloseStatus.Empty, "");
                 ClosePayload.Create(CloseStatus.Empty, reason);
-                handshake.WriteClose(buffer, CloseStatus.Empty);
+                handshake.WriteClose(buffer, CloseStatus.Empty, null, out _);
                 ClosePayload.TryWrite(buffer, {|#0:CloseStatus.Empty|}, "bye", out _);
                 ClosePayload.TryWriteUtf8(buffer, {|#1:CloseStatus.Empty|}, "bye"u8, out _);
                 """),
@@ -120,7 +120,7 @@ public sealed class CloseStatusRuleTests
             ClosePayload.Create((CloseStatus)4001);
             ClosePayload.Create(status);
             handshake.Fail(CloseStatus.MessageTooBig);
-            handshake.WriteClose(buffer);
+            handshake.WriteClose(buffer, out _);
             await ws.CloseGracefullyAsync(status, reason, TimeSpan.FromSeconds(1), ct);
             ClosePayload.GetByteCount(CloseStatus.TryAgainLater, "later");
             """));

@@ -56,7 +56,7 @@ public sealed class CodeFixTests
                 CloseFrame.Write(writer, WebSocketRole.Server, CloseStatus.NormalClosure, {|#0:"{{s_long}}"|});
                 ClosePayload.Create(CloseStatus.NormalClosure, {|#1:"{{s_long}}"|});
                 ClosePayload.Create(CloseStatus.NormalClosure, {|#2:"{{s_long}}"|}, CloseReasonTruncation.None);
-                handshake.WriteClose(buffer, CloseStatus.NormalClosure, {|#3:"{{s_long}}"|});
+                handshake.WriteClose(buffer, CloseStatus.NormalClosure, {|#3:"{{s_long}}"|}, out _);
                 """),
             [Diagnostic("WSCS002").WithLocation(0).WithArguments(130, "Write"), Diagnostic("WSCS002").WithLocation(1).WithArguments(130, "Create"),
              Diagnostic("WSCS002").WithLocation(2).WithArguments(130, "Create"), Diagnostic("WSCS002").WithLocation(3).WithArguments(130, "WriteClose")],
@@ -64,7 +64,7 @@ public sealed class CodeFixTests
                 CloseFrame.Write(writer, WebSocketRole.Server, CloseStatus.NormalClosure, "{{s_long}}", truncation: CloseReasonTruncation.TruncateWithEllipsis);
                 ClosePayload.Create(CloseStatus.NormalClosure, "{{s_long}}", truncation: CloseReasonTruncation.TruncateWithEllipsis);
                 ClosePayload.Create(CloseStatus.NormalClosure, "{{s_long}}", CloseReasonTruncation.TruncateWithEllipsis);
-                handshake.WriteClose(buffer, CloseStatus.NormalClosure, "{{s_long}}", CloseReasonTruncation.TruncateWithEllipsis);
+                handshake.WriteClose(buffer, CloseStatus.NormalClosure, "{{s_long}}", out _, truncation: CloseReasonTruncation.TruncateWithEllipsis);
                 """));
 
     [Fact]

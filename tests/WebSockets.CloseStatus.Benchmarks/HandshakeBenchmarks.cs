@@ -59,8 +59,8 @@ public class HandshakeBenchmarks
         CloseHandshake handshake = _handshake;
         handshake.Reset();
         handshake.ReceiveCloseFrame(_clientFrame, out _);
-        int written = handshake.WriteClose(_reply);
+        handshake.WriteClose(_reply, out int written);
         handshake.ReportTransportClosed();
-        return (int)handshake.CloseStatus.GetValueOrDefault() + handshake.Utf8CloseReason.Length + written + (handshake.WasClean ? 1 : 0);
+        return (int)handshake.CloseStatus.GetValueOrDefault() + handshake.Utf8CloseStatusDescription.Length + written + (handshake.WasClean ? 1 : 0);
     }
 }

@@ -119,7 +119,8 @@ public abstract class PatternBenchmarksBase
     {
         CloseHandshake handshake = _handshake;
         handshake.Reset();
-        return Use(_serverFrame, handshake.WriteClose(_serverFrame, _status, (ReadOnlySpan<char>)_reason));
+        handshake.WriteClose(_serverFrame, _status, (ReadOnlySpan<char>)_reason, out int written);
+        return Use(_serverFrame, written);
     }
 
     /// <summary>The floor of a server's frame: MinimalStrict behind the 2-byte header.</summary>

@@ -14,6 +14,9 @@ public static partial class FuzzTargets
     // Codes a stack may fail with (§7.4.1, §7.4.2, the IANA registry), and codes it must not send, which Fail refuses.
     private static readonly int[] s_failureCodes = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999, 1004, 1005, 1006, 1015, 999, 1016, 2999, 5000, 0, 65535];
 
+    // Reasons a stack may fail with, and two Fail refuses (124 bytes, a lone surrogate); the byte that picks the code picks one.
+    private static readonly string?[] s_failureReasons = [null, "", "é", "policy 😀", new string('a', ClosePayload.MaxReasonLength), new string('a', ClosePayload.MaxReasonLength + 1), "a\uD800"];
+
     /// <summary>
     /// The closing handshake: the input is a role, a read mode and a script of events (writes, close frames or payloads of any
     /// bytes, delivered whole, in segments or piece by piece as a stream reader hands them over, failures, timeouts, transport
@@ -48,10 +51,13 @@ public static partial class FuzzTargets
                 {
                     bool allowed = !model.Closed && !model.Sent && (model.Received || model.Failed);
                     int expected = model.DueCode;
-                    if (Expect<InvalidOperationException>(allowed, () => handshake.WriteClose(destination), out int written))
+                    string reason = model.DueReason;
+                    CloseHandshakeAction returned = default;
+                    if (Expect<InvalidOperationException>(allowed, () => { returned = handshake.WriteClose(destination, out int n); return n; }, out int written))
                     {
-                        CheckWritten(destination.AsSpan(0, written), role, expected == 1005 ? null : expected, "the due close");
+                        CheckWritten(destination.AsSpan(0, written), role, expected == 1005 ? null : expected, "the due close", reason);
                         model.Send(expected);
+                        CheckReturned(handshake, returned, "the due close");
                     }
 
                     break;
@@ -76,17 +82,27 @@ public static partial class FuzzTargets
 
                 case 4:
                 {
-                    // One byte picks the code, so that a failure with a code that may be sent is a likely mutation.
-                    int code = s_failureCodes[(at < data.Length ? data[at++] : 0) % s_failureCodes.Length];
+                    // One byte picks the code, so that a failure with a code that may be sent is a likely mutation, and the reason.
+                    int pick = at < data.Length ? data[at++] : 0;
+                    int code = s_failureCodes[pick % s_failureCodes.Length];
+                    string? reason = s_failureReasons[pick / s_failureCodes.Length % s_failureReasons.Length];
+                    CloseHandshakeAction returned = default;
+                    Func<int> fail = () => { returned = handshake.Fail((WebSocketCloseStatus)code, reason); return 0; };
                     if (!HandshakeModel.Sendable(code))
                     {
-                        Expect<ArgumentOutOfRangeException>(false, () => handshake.Fail((WebSocketCloseStatus)code), out _);
+                        Expect<ArgumentOutOfRangeException>(false, fail, out _);
+                    }
+                    else if (reason is not null && (Encoding.UTF8.GetByteCount(reason) > ClosePayload.MaxReasonLength || reason.Contains('\uD800', StringComparison.Ordinal)))
+                    {
+                        // Checked at the call, in every state: the reason could never be sent.
+                        Expect<ArgumentException>(false, fail, out _);
                     }
                     else
                     {
-                        // Never a mistake with a code that may be sent: after a failure or the transport's close it changes nothing.
-                        Expect<InvalidOperationException>(true, () => handshake.Fail((WebSocketCloseStatus)code), out _);
-                        model.Fail(code, CloseFrameError.None);
+                        // Never a mistake with a code and reason that may be sent: after a failure or the transport's close it changes nothing.
+                        Expect<InvalidOperationException>(true, fail, out _);
+                        model.Fail(code, CloseFrameError.None, reason);
+                        CheckReturned(handshake, returned, "Fail");
                     }
 
                     break;
@@ -98,12 +114,16 @@ public static partial class FuzzTargets
                     break;
 
                 case 6:
-                    if (Expect<InvalidOperationException>(model.CanTimeOut, handshake.ReportTimeout, out _))
+                {
+                    CloseHandshakeAction returned = default;
+                    if (Expect<InvalidOperationException>(model.CanTimeOut, () => { returned = handshake.ReportTimeout(); return 0; }, out _))
                     {
                         model.Timeout();
+                        CheckReturned(handshake, returned, "ReportTimeout");
                     }
 
                     break;
+                }
 
                 default:
                     handshake.Reset();
@@ -129,9 +149,10 @@ public static partial class FuzzTargets
         int bytes = Encoding.UTF8.GetByteCount(text);
         var truncation = (CloseReasonTruncation)((at < data.Length ? data[at++] : 0) % 3);
         bool asUtf8 = (code & 1) == 0;
+        CloseHandshakeAction returned = default;
         Func<int> write = asUtf8
-            ? () => handshake.WriteClose(destination, (WebSocketCloseStatus)code, Encoding.UTF8.GetBytes(text), truncation)
-            : () => handshake.WriteClose(destination, (WebSocketCloseStatus)code, text, truncation);
+            ? () => { returned = handshake.WriteCloseUtf8(destination, (WebSocketCloseStatus)code, Encoding.UTF8.GetBytes(text), out int n, truncation); return n; }
+            : () => { returned = handshake.WriteClose(destination, (WebSocketCloseStatus)code, text, out int n, truncation); return n; };
 
         if (model.Closed || model.Sent)
         {
@@ -146,6 +167,7 @@ public static partial class FuzzTargets
             int written = write();
             CheckWritten(destination.AsSpan(0, written), handshake.Role, code == 1005 ? null : code, $"a close with {code}");
             model.Send(code);
+            CheckReturned(handshake, returned, $"a close with {code}");
         }
     }
 
@@ -189,15 +211,16 @@ public static partial class FuzzTargets
         }
 
         int consumed = 0;
-        OperationStatus actual = default;
-        Func<OperationStatus> receive = !frame ? () => handshake.ReceiveClose(bytes)
+        CloseHandshakeAction before = handshake.Action;
+        CloseHandshakeAction actual = default;
+        Func<CloseHandshakeAction> receive = !frame ? () => handshake.ReceiveClose(bytes)
             : sequence ? () => handshake.ReceiveCloseFrame(Split(bytes), out consumed)
             : () => handshake.ReceiveCloseFrame(bytes, out consumed);
 
         if (model.CanReceive && expected == OperationStatus.InvalidData && error == CloseFrameError.NotCloseFrame)
         {
             // The stack's own mistake: it hands over a frame of another opcode while the peer is read.
-            Expect<ArgumentException>(false, () => receive(), out _);
+            Expect<ArgumentException>(false, () => { receive(); return 0; }, out _);
             return 0;
         }
 
@@ -212,14 +235,18 @@ public static partial class FuzzTargets
 
         if (!model.CanReceive)
         {
-            // §5.5.1, §7.1.7: nothing more is read from the peer; its bytes are discarded whole.
-            Check(actual == OperationStatus.Done && consumed == (frame ? bytes.Length : 0), $"discarded bytes {Convert.ToHexString(bytes)}: {actual}, {consumed} consumed");
+            // §5.5.1, §7.1.7: nothing more is read from the peer; its bytes are discarded whole, and the action stays.
+            Check(actual == before && consumed == (frame ? bytes.Length : 0), $"discarded bytes {Convert.ToHexString(bytes)}: {actual}, {consumed} consumed");
             return consumed;
         }
 
-        Check(actual == expected, $"the handshake said {actual} for {Convert.ToHexString(bytes)}, the reader {expected}");
-        Check(actual == OperationStatus.Done ? consumed == (frame ? bytes.Length - TrailingAfterFrame(bytes, model.Role) : 0) : consumed == 0,
-            $"{consumed} bytes consumed after {actual}");
+        // Bytes consumed: the frame's length once read, all of them once malformed (the connection failed), 0 for half a frame.
+        int expectedConsumed = !frame ? 0
+            : expected == OperationStatus.Done ? bytes.Length - TrailingAfterFrame(bytes, model.Role)
+            : expected == OperationStatus.InvalidData ? bytes.Length
+            : 0;
+        Check(consumed == expectedConsumed, $"{consumed} bytes consumed after {expected}, not {expectedConsumed}");
+        Check(expected != OperationStatus.NeedMoreData || actual == before, $"half a frame changed the action from {before} to {actual}");
         if (expected == OperationStatus.Done)
         {
             model.Receive((int)status, reason);
@@ -227,9 +254,10 @@ public static partial class FuzzTargets
         else if (expected == OperationStatus.InvalidData)
         {
             // §7.1.7: a malformed close fails the connection with 1002, or 1007 for a reason that is not UTF-8.
-            model.Fail(error == CloseFrameError.InvalidUtf8 ? 1007 : 1002, error);
+            model.Fail(error == CloseFrameError.InvalidUtf8 ? 1007 : 1002, error, null);
         }
 
+        CheckReturned(handshake, actual, $"peer bytes {Convert.ToHexString(bytes)}");
         return consumed;
     }
 
@@ -245,15 +273,20 @@ public static partial class FuzzTargets
         Check(handshake.CanSendData == model.CanSend && handshake.CanReceiveData == model.CanReceive, $"{where}: CanSendData/CanReceiveData");
         Check(handshake.IsCloseSent == model.Sent && handshake.IsCloseReceived == model.Received, $"{where}: IsCloseSent/IsCloseReceived");
         Check((int?)handshake.CloseStatus == model.CloseCode, $"{where}: close status {(int?)handshake.CloseStatus}, the model {model.CloseCode} (§7.1.5)");
-        Check(handshake.Utf8CloseReason.SequenceEqual(model.Received ? model.Reason : []), $"{where}: the close reason (§7.1.6)");
+        Check(handshake.Utf8CloseStatusDescription.SequenceEqual(model.Received ? model.Reason : []), $"{where}: the close reason (§7.1.6)");
+        Check(handshake.CloseStatusDescription == Encoding.UTF8.GetString(model.Received ? model.Reason : []), $"{where}: the decoded close reason (§7.1.6)");
         Check(handshake.WasClean == model.WasClean, $"{where}: wasClean {handshake.WasClean} (§7.1.4)");
         Check(handshake.Initiator == model.Initiator, $"{where}: initiator {handshake.Initiator}, the model {model.Initiator}");
         Check((int?)handshake.SentStatus == (model.Sent ? model.SentCode : null), $"{where}: sent status");
         Check((int?)handshake.FailureStatus == (model.Failed ? model.FailureCode : null) && handshake.PeerCloseError == model.PeerError, $"{where}: failure");
     }
 
-    /// <summary>A written frame: FIN and close, masked exactly by a client, with <paramref name="code"/> (null: no payload).</summary>
-    private static void CheckWritten(ReadOnlySpan<byte> frame, WebSocketRole role, int? code, string what)
+    /// <summary>An event's or a write's result: the action now due, which <see cref="Compare"/> then checks against the model's.</summary>
+    private static void CheckReturned(CloseHandshake handshake, CloseHandshakeAction returned, string what) =>
+        Check(returned == handshake.Action, $"{what} returned {returned}, but {handshake.Action} is due");
+
+    /// <summary>A written frame: FIN and close, masked exactly by a client, with <paramref name="code"/> (null: no payload), and <paramref name="reason"/> when given.</summary>
+    private static void CheckWritten(ReadOnlySpan<byte> frame, WebSocketRole role, int? code, string what, string? reason = null)
     {
         bool masked = role == WebSocketRole.Client;
         Check(frame.Length >= 2 && frame[0] == 0x88 && ((frame[1] & 0x80) != 0) == masked, $"{what}: header {Convert.ToHexString(frame)}");
@@ -272,6 +305,7 @@ public static partial class FuzzTargets
         Check(code is null ? payload.Length == 0 : payload.Length >= 2 && BinaryPrimitives.ReadUInt16BigEndian(payload) == code,
             $"{what}: payload {Convert.ToHexString(payload)}");
         Check(payload.Length <= 2 || Encoding.UTF8.GetString(payload, 2, payload.Length - 2).Length > 0, $"{what}: reason");
+        Check(reason is null || code is null || payload.AsSpan(2).SequenceEqual(Encoding.UTF8.GetBytes(reason)), $"{what}: reason {Convert.ToHexString(payload)}, not \"{reason}\"");
     }
 
     /// <summary>Runs <paramref name="call"/>: it must succeed when <paramref name="allowed"/>, else throw <typeparamref name="TException"/> (or a subclass), and nothing else.</summary>

@@ -30,6 +30,9 @@ public sealed class HandshakeModel(WebSocketRole role, bool lenient)
 
     public int FailureCode { get; private set; }
 
+    /// <summary>The reason the stack failed the connection with; null for none, and for a failure over a malformed close.</summary>
+    public string? FailureReason { get; private set; }
+
     public byte[] Reason { get; private set; } = [];
 
     public CloseFrameError PeerError { get; private set; }
@@ -61,6 +64,9 @@ public sealed class HandshakeModel(WebSocketRole role, bool lenient)
     /// <summary>The code the close that is due carries: the failure's, else the echo of the peer's, unless only a lenient read accepted it (1005: no status).</summary>
     public int DueCode => Failed ? FailureCode : Sendable(ReceivedCode) ? ReceivedCode : 1005;
 
+    /// <summary>The reason the close that is due carries: the failure's (§7.1.7); an echo carries none.</summary>
+    public string DueReason => Failed ? FailureReason ?? "" : "";
+
     /// <summary>A timeout is awaited only after this endpoint's close (§7.1.1); before it, reporting one is the stack's mistake.</summary>
     public bool CanTimeOut => Sent;
 
@@ -80,7 +86,7 @@ public sealed class HandshakeModel(WebSocketRole role, bool lenient)
     }
 
     /// <summary>Fails the connection (§7.1.7); once it has failed or the transport has closed, the result is final.</summary>
-    public void Fail(int code, CloseFrameError peerError)
+    public void Fail(int code, CloseFrameError peerError, string? reason)
     {
         if (Failed || Closed)
         {
@@ -89,6 +95,7 @@ public sealed class HandshakeModel(WebSocketRole role, bool lenient)
 
         Failed = true;
         FailureCode = code;
+        FailureReason = reason;
         PeerError = peerError;
         Start(CloseInitiator.Local);
     }

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Buffers.Binary;
 using System.IO;
 using System.Net.Sockets;
@@ -24,6 +23,7 @@ internal sealed class Endpoint : IDisposable
     private int _end;
     private bool _socketClosed;
     private Func<string, Task>? _onText;
+    private CloseHandshakeAction _action; // what the handshake's last answer asked for
 
     private Endpoint(Socket socket, WebSocketRole role)
     {
@@ -77,7 +77,7 @@ internal sealed class Endpoint : IDisposable
     public Task SendCloseAsync(int? code, string reason, CancellationToken cancellationToken)
     {
         byte[] frame = new byte[CloseFrame.MaxLength];
-        int length = Handshake.WriteClose(frame, code is int c ? (WebSocketCloseStatus)c : WebSocketCloseStatus.Empty, reason);
+        _action = Handshake.WriteClose(frame, code is int c ? (WebSocketCloseStatus)c : WebSocketCloseStatus.Empty, reason, out int length);
         return _stream.WriteAsync(frame.AsMemory(0, length), cancellationToken).AsTask();
     }
 
@@ -89,10 +89,10 @@ internal sealed class Endpoint : IDisposable
     public void Vanish()
     {
         CloseSocket();
-        Handshake.ReportTransportClosed();
+        ReportTransportClosed();
     }
 
-    /// <summary>Reads frames and does what <see cref="CloseHandshake.Action"/> says until the transport is closed.</summary>
+    /// <summary>Reads frames and does what the handshake's answers say until the transport is closed.</summary>
     /// <param name="closeTimeout">The stack's timer while it awaits the peer's close or, as a client, the server's closing of TCP.</param>
     /// <param name="giveUp">How long the connection may stay open with nothing to await before the scenario counts as hung.</param>
     /// <param name="onText">Called for each text message, before the frames after it are read.</param>
@@ -103,43 +103,43 @@ internal sealed class Endpoint : IDisposable
         await ProcessFramesAsync(cancellationToken); // frames that came with the opening handshake's response
         while (Handshake.State != CloseHandshakeState.Closed)
         {
-            Trace($"state {Handshake.State}, action {Handshake.Action}, buffered {_end - _start}");
-            switch (Handshake.Action)
+            Trace($"state {Handshake.State}, action {_action}, buffered {_end - _start}");
+            switch (_action)
             {
                 case CloseHandshakeAction.SendClose:
-                    int length = Handshake.WriteClose(closeFrame);
+                    _action = Handshake.WriteClose(closeFrame, out int length);
                     if (!await TryWriteAsync(closeFrame.AsMemory(0, length), cancellationToken))
                     {
-                        Handshake.ReportTransportClosed();
+                        ReportTransportClosed();
                     }
 
                     continue;
 
                 case CloseHandshakeAction.CloseTransport:
                     CloseSocket();
-                    Handshake.ReportTransportClosed();
+                    ReportTransportClosed();
                     continue;
             }
 
-            bool awaiting = Handshake.Action is CloseHandshakeAction.AwaitClose or CloseHandshakeAction.AwaitTransportClose;
+            bool awaiting = _action is CloseHandshakeAction.AwaitClose or CloseHandshakeAction.AwaitTransportClose;
             int read = await ReadAsync(awaiting ? closeTimeout : giveUp, cancellationToken);
             Trace($"read {read}");
             if (read < 0)
             {
                 if (!awaiting)
                 {
-                    throw new TimeoutException($"nothing happened for {giveUp.TotalSeconds} s in state {Handshake.State}, action {Handshake.Action}");
+                    throw new TimeoutException($"nothing happened for {giveUp.TotalSeconds} s in state {Handshake.State}, action {_action}");
                 }
 
                 TimedOut = true;
-                Handshake.ReportTimeout();
+                _action = Handshake.ReportTimeout();
                 continue;
             }
 
             if (read == 0)
             {
                 CloseSocket(); // the peer closed TCP (or reset it): close our half too
-                Handshake.ReportTransportClosed();
+                ReportTransportClosed();
                 continue;
             }
 
@@ -151,6 +151,12 @@ internal sealed class Endpoint : IDisposable
         }
     }
 
+    private void ReportTransportClosed()
+    {
+        Handshake.ReportTransportClosed();
+        _action = CloseHandshakeAction.None;
+    }
+
     /// <summary>Handles every whole frame in the buffer while frames are still to be read (§5.5.1: nothing after the peer's close).</summary>
     private async Task ProcessFramesAsync(CancellationToken cancellationToken)
     {
@@ -159,13 +165,8 @@ internal sealed class Endpoint : IDisposable
             ReadOnlySpan<byte> available = _buffer.AsSpan(_start, _end - _start);
             if ((available[0] & 0x0F) == 0x8)
             {
-                OperationStatus status = Handshake.ReceiveCloseFrame(available, out int consumed);
-                if (status == OperationStatus.NeedMoreData)
-                {
-                    return;
-                }
-
-                _start += consumed;
+                _action = Handshake.ReceiveCloseFrame(available, out int consumed);
+                _start += consumed; // 0 while the frame is incomplete
                 return;
             }
 
@@ -190,7 +191,7 @@ internal sealed class Endpoint : IDisposable
                 case 0x2 or 0x0 or 0xA:
                     break;
                 default:
-                    Handshake.Fail(WebSocketCloseStatus.ProtocolError); // §5.2: an unknown opcode fails the connection
+                    _action = Handshake.Fail(WebSocketCloseStatus.ProtocolError); // §5.2: an unknown opcode fails the connection
                     return;
             }
         }

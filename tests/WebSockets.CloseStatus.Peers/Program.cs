@@ -162,7 +162,7 @@ internal static class Program
         return row;
     }
 
-    /// <summary>Our side of a scenario; everything after the first step is what CloseHandshake.Action asks for.</summary>
+    /// <summary>Our side of a scenario; everything after the first step is what CloseHandshake's answers ask for.</summary>
     internal static async Task<Outcome> RunOursAsync(Endpoint endpoint, Scenario scenario, CancellationToken cancellationToken)
     {
         switch (scenario.Kind)
@@ -189,7 +189,7 @@ internal static class Program
         string extra = handshake.Initiator.ToString()
             + (handshake.FailureStatus is { } failure ? $" failed {(int)failure} ({handshake.PeerCloseError})" : "")
             + (endpoint.TimedOut ? " timer" : "");
-        return new Outcome((int?)handshake.CloseStatus, handshake.GetCloseReason(), handshake.WasClean, extra);
+        return new Outcome((int?)handshake.CloseStatus, handshake.CloseStatusDescription, handshake.WasClean, extra);
     }
 
     internal static string Target(Scenario scenario) => "/?s=" + Uri.EscapeDataString(JsonSerializer.Serialize(scenario));

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Linq;
 using FluentAssertions;
@@ -46,10 +45,10 @@ public partial class CloseHandshakeTests
             case "open":
                 break;
             case "close sent":
-                handshake.WriteClose(buffer, WebSocketCloseStatus.NormalClosure, "bye");
+                handshake.WriteClose(buffer, WebSocketCloseStatus.NormalClosure, "bye", out _);
                 break;
             case "close sent, timed out":
-                handshake.WriteClose(buffer, WebSocketCloseStatus.NormalClosure);
+                handshake.WriteClose(buffer, WebSocketCloseStatus.NormalClosure, null, out _);
                 handshake.ReportTimeout();
                 break;
             case "close received":
@@ -57,7 +56,7 @@ public partial class CloseHandshakeTests
                 break;
             case "closes both ways":
                 Receive(handshake, Payload(1001, "away"));
-                handshake.WriteClose(buffer);
+                handshake.WriteClose(buffer, out _);
                 break;
             case "failed by the stack":
                 handshake.Fail(WebSocketCloseStatus.MessageTooBig);
@@ -66,12 +65,12 @@ public partial class CloseHandshakeTests
                 handshake.ReceiveClose([0x03]);
                 break;
             case "failed after our close":
-                handshake.WriteClose(buffer, WebSocketCloseStatus.NormalClosure);
+                handshake.WriteClose(buffer, WebSocketCloseStatus.NormalClosure, null, out _);
                 handshake.Fail(WebSocketCloseStatus.PolicyViolation);
                 break;
             case "failed after the reply":
                 Receive(handshake, Payload(1000));
-                handshake.WriteClose(buffer);
+                handshake.WriteClose(buffer, out _);
                 handshake.Fail(WebSocketCloseStatus.InternalServerError);
                 break;
             case "transport closed while open":
@@ -79,12 +78,12 @@ public partial class CloseHandshakeTests
                 break;
             case "transport closed cleanly":
                 Receive(handshake, Payload(1000));
-                handshake.WriteClose(buffer);
+                handshake.WriteClose(buffer, out _);
                 handshake.ReportTransportClosed();
                 break;
             default:
                 handshake.Fail(WebSocketCloseStatus.InvalidPayloadData);
-                handshake.WriteClose(buffer);
+                handshake.WriteClose(buffer, out _);
                 handshake.ReportTransportClosed();
                 break;
         }
@@ -95,8 +94,98 @@ public partial class CloseHandshakeTests
     /// <summary>Everything a handshake reports, to tell that an event changed nothing.</summary>
     private static string Snapshot(CloseHandshake h) =>
         $"{h.State} {h.Action} send={h.CanSendData} receive={h.CanReceiveData} sent={h.IsCloseSent}/{(int?)h.SentStatus} " +
-        $"received={h.IsCloseReceived}/{(int?)h.CloseStatus}/{Convert.ToHexString(h.Utf8CloseReason)} clean={h.WasClean} " +
+        $"received={h.IsCloseReceived}/{(int?)h.CloseStatus}/{Convert.ToHexString(h.Utf8CloseStatusDescription)} clean={h.WasClean} " +
         $"initiator={h.Initiator} failure={(int?)h.FailureStatus}/{h.PeerCloseError}";
+
+    /// <summary>
+    /// What every event returns in every state: the action the stack takes next, or <c>!</c> where the call is the stack's own mistake
+    /// (<see cref="InvalidOperationException"/>, and nothing changes). One letter per event, in this order: the peer's close, a malformed
+    /// close, half a close frame (each as a payload, a frame and a sequence where it applies), the due close, a close with a status of the
+    /// stack's choice (each reason form), <see cref="CloseHandshake.Fail"/> without a reason, with one, and <see cref="CloseHandshake.ReportTimeout"/>.
+    /// N None, S SendClose, A AwaitClose, T AwaitTransportClose, C CloseTransport.
+    /// </summary>
+    public static TheoryData<string, WebSocketRole, string, string> Actions()
+    {
+        var data = new TheoryData<string, WebSocketRole, string, string>();
+        void Add(string state, string server, string client, string rule)
+        {
+            data.Add(state, WebSocketRole.Server, server, rule);
+            data.Add(state, WebSocketRole.Client, client, rule);
+        }
+
+        //  state                              server     client     the rule that decides
+        Add("open",                            "SSN!ASS!", "SSN!ASS!", "§5.5.1 a close is answered; §7.1.2 ours starts the handshake; §7.1.7 a failure sends its close");
+        Add("close sent",                      "CCA!!CCC", "TCA!!CCC", "§7.1.1 a server closes TCP after the handshake, a client awaits it; §7.1.7 a malformed close or a failure closes TCP");
+        Add("close sent, timed out",           "CCC!!CCC", "CCC!!CCC", "§7.1.1 the timer ran out: close TCP whatever arrives");
+        Add("close received",                  "SSSCCSS!", "SSSTTSS!", "§5.5.1 the reply is due, and later peer bytes are discarded; §7.1.1 then TCP; no timer before our close");
+        Add("closes both ways",                "CCC!!CCC", "TTT!!CCC", "§7.1.1 the server closes TCP; the client awaits it until its timer runs out");
+        Add("failed by the stack",             "SSSCCSS!", "SSSCCSS!", "§7.1.7 the failure's close is due, then TCP closes at once");
+        Add("failed by a malformed close",     "SSSCCSS!", "SSSCCSS!", "§7.1.7 a malformed close counts as none: the failure's close is due");
+        Add("failed after our close",          "CCC!!CCC", "CCC!!CCC", "§7.1.7 close TCP without a second close");
+        Add("failed after the reply",          "CCC!!CCC", "CCC!!CCC", "§7.1.7 close TCP without waiting for the server, in either role");
+        Add("transport closed while open",     "NNN!!NN!", "NNN!!NN!", "§7.1.4 the result is final; no close was sent, so no timer ran");
+        Add("transport closed cleanly",        "NNN!!NNN", "NNN!!NNN", "§7.1.4 the result is final; a late timer changes nothing");
+        Add("transport closed after a failure", "NNN!!NNN", "NNN!!NNN", "§7.1.4 the result is final");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Actions))]
+    public void Rfc6455_5_5_1_And_7_1_1_To_7_1_7_EveryEvent_InEveryState_ReturnsTheNextAction(string state, WebSocketRole role, string expected, string rule)
+    {
+        byte[] close = Payload(1001, "away");
+        byte[] malformed = [0x03, 0xE8, 0xFF];
+        byte[] closeFrame = PeerFrame(role, close);
+        byte[] malformedFrame = PeerFrame(role, malformed);
+        byte[] half = closeFrame[..^1];
+        byte[] buffer = new byte[CloseFrame.MaxLength];
+        var events = new (char Column, string Name, Func<CloseHandshake, CloseHandshakeAction> Call)[]
+        {
+            (expected[0], "ReceiveClose", h => h.ReceiveClose(close)),
+            (expected[0], "ReceiveCloseFrame(span)", h => h.ReceiveCloseFrame(closeFrame, out _)),
+            (expected[0], "ReceiveCloseFrame(sequence)", h => h.ReceiveCloseFrame(Segments.Split(closeFrame, 3), out _)),
+            (expected[1], "ReceiveClose(malformed)", h => h.ReceiveClose(malformed)),
+            (expected[1], "ReceiveCloseFrame(span, malformed)", h => h.ReceiveCloseFrame(malformedFrame, out _)),
+            (expected[1], "ReceiveCloseFrame(sequence, malformed)", h => h.ReceiveCloseFrame(Segments.Split(malformedFrame, 1), out _)),
+            (expected[2], "ReceiveCloseFrame(span, half)", h => h.ReceiveCloseFrame(half, out _)),
+            (expected[2], "ReceiveCloseFrame(sequence, half)", h => h.ReceiveCloseFrame(Segments.Split(half, 2), out _)),
+            (expected[3], "WriteClose(due)", h => h.WriteClose(buffer, out _)),
+            (expected[4], "WriteClose(string)", h => h.WriteClose(buffer, WebSocketCloseStatus.EndpointUnavailable, "bye", out _)),
+            (expected[4], "WriteClose(chars)", h => h.WriteClose(buffer, WebSocketCloseStatus.EndpointUnavailable, "bye".AsSpan(), out _)),
+            (expected[4], "WriteCloseUtf8", h => h.WriteCloseUtf8(buffer, WebSocketCloseStatus.EndpointUnavailable, "bye"u8, out _)),
+            (expected[5], "Fail", h => h.Fail(WebSocketCloseStatus.MessageTooBig)),
+            (expected[6], "Fail(reason)", h => h.Fail(WebSocketCloseStatus.MessageTooBig, "too big")),
+            (expected[7], "ReportTimeout", h => h.ReportTimeout()),
+        };
+
+        foreach ((char column, string name, Func<CloseHandshake, CloseHandshakeAction> call) in events)
+        {
+            CloseHandshake handshake = InState(state, role);
+            string before = Snapshot(handshake);
+            string because = $"{name} in state '{state}' as a {role}: {rule}";
+            if (column == '!')
+            {
+                FluentActions.Invoking(() => call(handshake)).Should().Throw<InvalidOperationException>(because);
+                Snapshot(handshake).Should().Be(before, because);
+                continue;
+            }
+
+            CloseHandshakeAction action = call(handshake);
+
+            action.Should().Be(ActionOf(column), because);
+            handshake.Action.Should().Be(action, "the returned action is the one now due");
+        }
+    }
+
+    private static CloseHandshakeAction ActionOf(char letter) => letter switch
+    {
+        'N' => CloseHandshakeAction.None,
+        'S' => CloseHandshakeAction.SendClose,
+        'A' => CloseHandshakeAction.AwaitClose,
+        'T' => CloseHandshakeAction.AwaitTransportClose,
+        'C' => CloseHandshakeAction.CloseTransport,
+        _ => throw new ArgumentOutOfRangeException(nameof(letter), letter, "not an action's letter"),
+    };
 
     /// <summary>What a hostile or buggy peer sends: a second close, malformed closes, data, nothing, and bytes after a frame.</summary>
     private static IEnumerable<(string What, byte[] Bytes)> PeerBytes(WebSocketRole role)
@@ -130,14 +219,15 @@ public partial class CloseHandshakeTests
         {
             CloseHandshake handshake = InState(state, role);
             string before = Snapshot(handshake);
+            CloseHandshakeAction current = handshake.Action;
             handshake.CanReceiveData.Should().BeFalse($"the peer is no longer read once {state}");
 
-            handshake.ReceiveCloseFrame(bytes, out int consumed).Should().Be(OperationStatus.Done, what);
+            handshake.ReceiveCloseFrame(bytes, out int consumed).Should().Be(current, what);
             consumed.Should().Be(bytes.Length, $"{what} is discarded whole");
-            handshake.ReceiveClose(bytes).Should().Be(OperationStatus.Done, what);
+            handshake.ReceiveClose(bytes).Should().Be(current, what);
             for (int at = 0; at <= bytes.Length; at++)
             {
-                handshake.ReceiveCloseFrame(Segments.Of(bytes[..at], [], bytes[at..]), out int sequenceConsumed).Should().Be(OperationStatus.Done, what);
+                handshake.ReceiveCloseFrame(Segments.Of(bytes[..at], [], bytes[at..]), out int sequenceConsumed).Should().Be(current, what);
                 sequenceConsumed.Should().Be(bytes.Length, $"{what} split at {at} is discarded whole");
             }
 
@@ -159,25 +249,26 @@ public partial class CloseHandshakeTests
             for (int at = 0; at <= bytes.Length; at++)
             {
                 CloseHandshake handshake = InState(state, role);
+                string before = Snapshot(handshake);
                 handshake.CanReceiveData.Should().BeTrue($"the peer is read while {state}");
                 (CloseFrameError Error, int Code, int Length)? expected = FrameOracle.ReadFrame(bytes, role);
 
-                OperationStatus status = handshake.ReceiveCloseFrame(Segments.Of(bytes[..at], bytes[at..]), out int consumed);
+                CloseHandshakeAction action = handshake.ReceiveCloseFrame(Segments.Of(bytes[..at], bytes[at..]), out int consumed);
 
+                action.Should().Be(handshake.Action, what);
                 if (expected is null)
                 {
-                    status.Should().Be(OperationStatus.NeedMoreData, what);
-                    handshake.State.Should().Be(InState(state, role).State);
+                    consumed.Should().Be(0, what);
+                    Snapshot(handshake).Should().Be(before, $"half a frame ({what}) changes nothing");
                 }
                 else if (expected.Value.Error == CloseFrameError.None)
                 {
-                    status.Should().Be(OperationStatus.Done, what);
                     consumed.Should().Be(expected.Value.Length, what);
                     handshake.CloseStatus.Should().Be((WebSocketCloseStatus)expected.Value.Code, what);
                 }
                 else
                 {
-                    status.Should().Be(OperationStatus.InvalidData, what);
+                    consumed.Should().Be(bytes.Length, $"{what} fails the connection, which discards the bytes");
                     handshake.PeerCloseError.Should().Be(expected.Value.Error, what);
                     handshake.FailureStatus.Should().Be(expected.Value.Error == CloseFrameError.InvalidUtf8 ? WebSocketCloseStatus.InvalidPayloadData : WebSocketCloseStatus.ProtocolError, what);
                     handshake.CanReceiveData.Should().BeFalse();
@@ -219,7 +310,7 @@ public partial class CloseHandshakeTests
     {
         CloseHandshake handshake = InState(state, role);
         CloseHandshakeAction before = handshake.Action;
-        Action timeout = handshake.ReportTimeout;
+        Func<CloseHandshakeAction> timeout = handshake.ReportTimeout;
 
         if (!handshake.IsCloseSent)
         {
@@ -229,7 +320,7 @@ public partial class CloseHandshakeTests
             return;
         }
 
-        timeout.Should().NotThrow();
+        timeout.Should().NotThrow().Which.Should().Be(handshake.Action);
         handshake.Action.Should().Be(
             before is CloseHandshakeAction.AwaitClose or CloseHandshakeAction.AwaitTransportClose ? CloseHandshakeAction.CloseTransport : before,
             $"a timeout in state '{state}' (read: {readsThePeer}) ends a wait, and nothing else");
@@ -243,7 +334,7 @@ public partial class CloseHandshakeTests
         bool settled = handshake.State == CloseHandshakeState.Closed || handshake.FailureStatus is not null;
         string before = Snapshot(handshake);
 
-        handshake.Fail(WebSocketCloseStatus.PolicyViolation);
+        handshake.Fail(WebSocketCloseStatus.PolicyViolation).Should().Be(handshake.Action);
 
         if (settled)
         {
@@ -264,7 +355,7 @@ public partial class CloseHandshakeTests
         // The browser reports CloseEvent.wasClean = false for a connection it failed (WHATWG WebSockets, "fail the WebSocket connection").
         CloseHandshake failedBeforeReply = InState("close received", role);
         failedBeforeReply.Fail(WebSocketCloseStatus.InternalServerError);
-        failedBeforeReply.WriteClose(new byte[CloseFrame.MaxLength]);
+        failedBeforeReply.WriteClose(new byte[CloseFrame.MaxLength], out _);
         CloseHandshake failedAfterReply = InState("failed after the reply", role);
 
         failedBeforeReply.ReportTransportClosed();
@@ -288,12 +379,12 @@ public partial class CloseHandshakeTests
         var strict = new CloseHandshake(role);
 
         Receive(lenient, Payload(code, "future"));
-        strict.ReceiveCloseFrame(PeerFrame(role, Payload(code, "future")), out _).Should().Be(OperationStatus.InvalidData);
+        strict.ReceiveCloseFrame(PeerFrame(role, Payload(code, "future")), out _).Should().Be(CloseHandshakeAction.SendClose);
 
         lenient.ReadMode.Should().Be(ClosePayloadReadMode.Lenient);
         lenient.CloseStatus.Should().Be((WebSocketCloseStatus)code, "the connection close code is the one received (§7.1.5)");
-        lenient.GetCloseReason().Should().Be("future");
-        Write(lenient, (h, b) => h.WriteClose(b)).Payload.Should().BeEmpty("§7.4.2 reserves the code for a future revision this endpoint does not implement");
+        lenient.CloseStatusDescription.Should().Be("future");
+        WriteDue(lenient).Frame.Payload.Should().BeEmpty("§7.4.2 reserves the code for a future revision this endpoint does not implement");
         lenient.SentStatus.Should().Be(WebSocketCloseStatus.Empty);
         lenient.ReportTransportClosed();
         lenient.WasClean.Should().BeTrue();
@@ -309,9 +400,9 @@ public partial class CloseHandshakeTests
     {
         var server = new CloseHandshake(WebSocketRole.Server, ClosePayloadReadMode.Lenient);
 
-        server.ReceiveClose(Payload(code)).Should().Be(OperationStatus.Done);
+        server.ReceiveClose(Payload(code)).Should().Be(CloseHandshakeAction.SendClose);
 
-        Write(server, (h, b) => h.WriteClose(b)).Payload.Should().Equal(Payload(code));
+        WriteDue(server).Frame.Payload.Should().Equal(Payload(code));
     }
 
     [Theory]
@@ -320,7 +411,7 @@ public partial class CloseHandshakeTests
     {
         var client = new CloseHandshake(WebSocketRole.Client, ClosePayloadReadMode.Lenient);
 
-        client.ReceiveClose(Payload(code)).Should().Be(OperationStatus.InvalidData);
+        client.ReceiveClose(Payload(code)).Should().Be(CloseHandshakeAction.SendClose);
 
         client.PeerCloseError.Should().Be(CloseFrameError.InvalidStatus);
         client.FailureStatus.Should().Be(WebSocketCloseStatus.ProtocolError);
@@ -331,6 +422,6 @@ public partial class CloseHandshakeTests
     {
         Action act = () => _ = new CloseHandshake(WebSocketRole.Server, (ClosePayloadReadMode)2);
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("readMode").WithMessage("*2*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("mode").WithMessage("*2*");
     }
 }

@@ -158,11 +158,11 @@ public class WriterGuardBytesTests
             yield return ($"CloseFrame.Write({role}, UTF-8)", frame, CloseReasonTruncation.None,
                 (d, r) => CloseFrame.WriteUtf8(new SpanWriter(d), role, Status, Encoding.UTF8.GetBytes(r).AsSpan()));
             yield return ($"CloseHandshake({role}).WriteClose(chars)", frame, CloseReasonTruncation.None,
-                (d, r) => new CloseHandshake(role).WriteClose(d, Status, r.AsSpan()));
+                (d, r) => { new CloseHandshake(role).WriteClose(d, Status, r.AsSpan(), out int n); return n; });
             yield return ($"CloseHandshake({role}).WriteClose(string)", frame, CloseReasonTruncation.None,
-                (d, r) => new CloseHandshake(role).WriteClose(d, Status, r));
-            yield return ($"CloseHandshake({role}).WriteClose(UTF-8)", frame, CloseReasonTruncation.None,
-                (d, r) => new CloseHandshake(role).WriteClose(d, Status, Encoding.UTF8.GetBytes(r).AsSpan()));
+                (d, r) => { new CloseHandshake(role).WriteClose(d, Status, r, out int n); return n; });
+            yield return ($"CloseHandshake({role}).WriteCloseUtf8", frame, CloseReasonTruncation.None,
+                (d, r) => { new CloseHandshake(role).WriteCloseUtf8(d, Status, Encoding.UTF8.GetBytes(r), out int n); return n; });
         }
 
         foreach (CloseReasonTruncation truncation in Enum.GetValues<CloseReasonTruncation>())
@@ -192,11 +192,11 @@ public class WriterGuardBytesTests
                 yield return ($"CloseFrame.Write({role}, UTF-8, {t})", frame, t,
                     (d, r) => CloseFrame.WriteUtf8(new SpanWriter(d), role, Status, Encoding.UTF8.GetBytes(r).AsSpan(), t));
                 yield return ($"CloseHandshake({role}).WriteClose(chars, {t})", frame, t,
-                    (d, r) => new CloseHandshake(role).WriteClose(d, Status, r.AsSpan(), t));
+                    (d, r) => { new CloseHandshake(role).WriteClose(d, Status, r.AsSpan(), out int n, t); return n; });
                 yield return ($"CloseHandshake({role}).WriteClose(string, {t})", frame, t,
-                    (d, r) => new CloseHandshake(role).WriteClose(d, Status, r, t));
-                yield return ($"CloseHandshake({role}).WriteClose(UTF-8, {t})", frame, t,
-                    (d, r) => new CloseHandshake(role).WriteClose(d, Status, Encoding.UTF8.GetBytes(r).AsSpan(), t));
+                    (d, r) => { new CloseHandshake(role).WriteClose(d, Status, r, out int n, t); return n; });
+                yield return ($"CloseHandshake({role}).WriteCloseUtf8({t})", frame, t,
+                    (d, r) => { new CloseHandshake(role).WriteCloseUtf8(d, Status, Encoding.UTF8.GetBytes(r), out int n, t); return n; });
             }
 
             yield return ($"CloseFrame.TryWriteMasked(chars, {t})", Output.MaskedFrame, t,

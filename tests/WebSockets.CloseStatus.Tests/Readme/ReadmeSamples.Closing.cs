@@ -1,89 +1,129 @@
 // The README's "Closing a connection correctly" examples, verbatim (see ReadmeSamples.cs).
 using System;
-using System.IO;
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Unicode;
 using System.Threading;
 using System.Threading.Tasks;
 using WebSockets.CloseStatus;
 
 namespace ReadmeSamples;
 
-/// <summary>The stack's own frame reader, which the README leaves out.</summary>
-public interface IFrameReader
-{
-    /// <summary>One whole frame as received (header included), or null at end of stream; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
-    Task<byte[]?> ReadFrameAsync(TimeSpan timeout, CancellationToken ct);
-
-    /// <summary>Hands a data frame or a ping to the rest of the stack.</summary>
-    void Deliver(byte[] frame);
-}
-
 public static class ClosingSamples
 {
-    // After every event, do what the handshake asks, until TCP is closed. The same loop serves both roles.
-    public static async Task CloseLoopAsync(CloseHandshake handshake, Stream stream, IFrameReader frames, CancellationToken ct)
+    // Reads until TCP closes; each call to the handshake returns what to do next.
+    public static async Task ReadLoopAsync(CloseHandshake handshake, IDuplexPipe transport, TimeSpan timeout, CancellationToken ct)
     {
         byte[] close = new byte[CloseFrame.MaxLength];
-        while (handshake.State != CloseHandshakeState.Closed)
+        CloseHandshakeAction action = handshake.Action;   // None, or AwaitClose after a close of ours
+        using (var timer = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            switch (handshake.Action)
+            if (handshake.IsCloseSent)
             {
-                case CloseHandshakeAction.SendClose:        // the echo of the peer's status, or 1002/1007 after a malformed close
-                    await stream.WriteAsync(close.AsMemory(0, handshake.WriteClose(close)), ct);
-                    continue;
-                case CloseHandshakeAction.CloseTransport:   // a server once close frames went both ways; anyone after a failure
-                    stream.Close();
-                    handshake.ReportTransportClosed();
-                    continue;
+                timer.CancelAfter(timeout);
             }
 
-            // None: read on. AwaitClose: read on, data may still come. AwaitTransportClose (a client): the server closes TCP.
-            bool waiting = handshake.Action != CloseHandshakeAction.None;
-            byte[]? frame;
-            try
+            while (true)
             {
-                frame = await frames.ReadFrameAsync(waiting ? TimeSpan.FromSeconds(5) : Timeout.InfiniteTimeSpan, ct);
-            }
-            catch (TimeoutException) when (waiting)
-            {
-                handshake.ReportTimeout();                   // the next action is CloseTransport
-                continue;
-            }
+                switch (action)
+                {
+                    case CloseHandshakeAction.SendClose:        // the echo, 1002/1007 for a malformed close, or Fail's status
+                        action = handshake.WriteClose(close, out int length);
+                        await transport.Output.WriteAsync(close.AsMemory(0, length), ct);
+                        timer.CancelAfter(timeout);             // the peer now has the timeout to answer
+                        continue;
+                    case CloseHandshakeAction.CloseTransport:   // a server after the handshake (§7.1.1); anyone after a failure or timeout
+                        transport.Input.Complete();
+                        transport.Output.Complete();
+                        handshake.ReportTransportClosed();
+                        return;
+                }
 
-            if (frame is null)
-            {
-                handshake.ReportTransportClosed();           // end of stream: 1006 unless a close frame came first
-            }
-            else if ((frame[0] & 0x0F) == 0x8)
-            {
-                handshake.ReceiveCloseFrame(frame, out _);   // never throws; a malformed close fails the connection
-            }
-            else if (handshake.CanReceiveData)
-            {
-                frames.Deliver(frame);                       // data and pings, as before
+                // None, AwaitClose (data may precede the peer's close): read on. AwaitTransportClose: the server closes TCP.
+                ReadResult read;
+                try
+                {
+                    read = await transport.Input.ReadAsync(timer.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    action = handshake.ReportTimeout();         // CloseTransport: we close TCP ourselves
+                    continue;
+                }
+
+                ReadOnlySequence<byte> buffer = read.Buffer;
+                int consumed;
+                if (!handshake.CanReceiveData || IsCloseFrame(buffer))
+                {
+                    action = handshake.ReceiveCloseFrame(buffer, out consumed);   // never throws; after the peer's close, discards all
+                }
+                else if (!TryReadDataFrame(buffer, out consumed))                  // the stack's own: data, ping, pong
+                {
+                    action = handshake.Fail(WebSocketCloseStatus.InvalidPayloadData, "text is not UTF-8");   // §8.1
+                }
+
+                if (consumed == 0 && read.IsCompleted)
+                {
+                    action = CloseHandshakeAction.CloseTransport;   // end of stream: 1006 unless the peer's close came first
+                }
+
+                transport.Input.AdvanceTo(buffer.GetPosition(consumed), consumed == 0 ? buffer.End : buffer.GetPosition(consumed));
             }
         }
     }
 
-    public static async Task<(CloseHandshake Server, CloseHandshake Client)> UseAsync(
-        Stream stream, IFrameReader frames, Stream clientStream, IFrameReader clientFrames, CancellationToken ct)
+    // TODO(lead): CloseFrame.IsCloseFrame
+    private static bool IsCloseFrame(in ReadOnlySequence<byte> buffer)
     {
-        // A server: when the peer closes, the loop echoes its status and closes TCP.
-        var handshake = new CloseHandshake(WebSocketRole.Server);
-        await CloseLoopAsync(handshake, stream, frames, ct);
-        // handshake.CloseStatus: the peer's code, 1005 if it had none, 1006 if TCP closed first (RFC 6455 §7.1.5);
-        // handshake.WasClean, handshake.Initiator, handshake.GetCloseReason(): the rest of what happened
+        foreach (ReadOnlyMemory<byte> segment in buffer)
+        {
+            if (!segment.IsEmpty)
+            {
+                return (segment.Span[0] & 0x0F) == 0x8;   // the first byte's opcode (§5.2)
+            }
+        }
 
-        // A client that closes: its close frame (masked), then the same loop.
-        var client = new CloseHandshake(WebSocketRole.Client);
-        byte[] close = new byte[CloseFrame.MaxLength];
-        await clientStream.WriteAsync(close.AsMemory(0, client.WriteClose(close, WebSocketCloseStatus.NormalClosure, "bye")), ct);
-        await CloseLoopAsync(client, clientStream, clientFrames, ct);
-        return (handshake, client);
+        return false;
     }
 
-    public static void FailOnBadText(CloseHandshake handshake)
+    public static async Task<CloseHandshake> ClientClosesAsync(IDuplexPipe transport, CancellationToken ct)
     {
-        // The stack found a problem itself, such as a text message that is not UTF-8 (RFC 6455 §8.1):
-        handshake.Fail(WebSocketCloseStatus.InvalidPayloadData);   // the loop then sends 1007 and closes TCP at once
+        var client = new CloseHandshake(WebSocketRole.Client);
+        byte[] close = new byte[CloseFrame.MaxLength];
+        client.WriteClose(close, WebSocketCloseStatus.NormalClosure, "bye", out int length);
+        await transport.Output.WriteAsync(close.AsMemory(0, length), ct);
+        await ReadLoopAsync(client, transport, TimeSpan.FromSeconds(5), ct);
+        // client.CloseStatus (1005: none given, 1006: TCP closed first), CloseStatusDescription, WasClean, Initiator (§7.1.4–7.1.6)
+        return client;
+    }
+
+    /// <summary>
+    /// The stack's own frame reader, which the README leaves out: one unfragmented frame with a payload under 126 bytes
+    /// (RFC 6455 §5.2), masked or not; false for a text frame that is not UTF-8. Data frames, pings and pongs are dropped.
+    /// </summary>
+    private static bool TryReadDataFrame(in ReadOnlySequence<byte> buffer, out int consumed)
+    {
+        consumed = 0;
+        if (buffer.Length < 2)
+        {
+            return true;
+        }
+
+        byte[] bytes = buffer.Slice(0, Math.Min(buffer.Length, 2 + 4 + 125)).ToArray();
+        int keyLength = (bytes[1] & 0x80) != 0 ? 4 : 0;
+        int length = bytes[1] & 0x7F;
+        if (bytes.Length < 2 + keyLength + length)
+        {
+            return true;
+        }
+
+        consumed = 2 + keyLength + length;
+        byte[] payload = bytes[(2 + keyLength)..consumed];
+        for (int i = 0; i < payload.Length && keyLength != 0; i++)
+        {
+            payload[i] ^= bytes[2 + (i % 4)];
+        }
+
+        return (bytes[0] & 0x0F) != 0x1 || Utf8.IsValid(payload);
     }
 }

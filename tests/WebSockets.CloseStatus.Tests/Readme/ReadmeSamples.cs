@@ -2,11 +2,6 @@
 // (or in tests/consumer/legacy) and runs them. A namespace outside WebSockets.* lets them use the names a user would.
 using System;
 using System.Buffers;
-using System.IO;
-using System.IO.Pipelines;
-using System.Text;
-using System.Threading;
-using System.Threading.Tasks;
 using WebSockets.CloseStatus;
 
 namespace ReadmeSamples;
@@ -70,24 +65,5 @@ public static class Samples
 
         string reason = ClosePayload.TruncateReason(exception.Message, CloseReasonTruncation.TruncateWithEllipsis);
         return (length, buffer[..length].ToArray(), reason);
-    }
-
-    public static async Task<(WebSocketCloseStatus Status, string Reason)> ReadCloseAsync(PipeReader reader, CancellationToken ct)
-    {
-        byte[] reason = new byte[ClosePayload.MaxReasonLength];
-        while (true)
-        {
-            ReadResult read = await reader.ReadAsync(ct);
-            OperationStatus status = CloseFrame.Read(read.Buffer, WebSocketRole.Server, reason, out CloseFrameReadResult frame);
-            if (status == OperationStatus.NeedMoreData && !read.IsCompleted)
-            {
-                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);   // nothing consumed, everything examined
-                continue;
-            }
-
-            reader.AdvanceTo(status == OperationStatus.Done ? read.Buffer.GetPosition(frame.BytesConsumed) : read.Buffer.End);
-            return status == OperationStatus.Done ? (frame.Status, Encoding.UTF8.GetString(reason, 0, frame.ReasonLength))
-                : (WebSocketCloseStatus.AbnormalClosure, "");
-        }
     }
 }

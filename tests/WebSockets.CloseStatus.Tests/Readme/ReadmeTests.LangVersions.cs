@@ -10,7 +10,7 @@ using Xunit;
 namespace WebSockets.CloseStatus.Tests.Readme;
 
 /// <summary>
-/// The README's <c>PipeReader</c> sample is an <see langword="async"/> method: it must compile with the C# a netstandard2.0 library
+/// The README's <c>PipeReader</c> loop is an <see langword="async"/> method: it must compile with the C# a netstandard2.0 library
 /// defaults to (7.3), with Unity's and older SDKs' (12, where a ref struct local in an async method is CS9202), and with 13.
 /// </summary>
 public partial class ReadmeTests
@@ -30,17 +30,60 @@ public partial class ReadmeTests
 
     [Theory]
     [MemberData(nameof(LanguageVersions))]
-    public void PipeReaderSample_CompilesInAnAsyncMethod_AtEveryLanguageVersion(string version)
+    public void PipeReaderLoop_CompilesAsAsyncMethods_AtEveryLanguageVersion(string version)
     {
-        string sample = CSharpBlocks().Single(block => block.Contains("reader.ReadAsync(ct)", StringComparison.Ordinal));
+        string loop = CSharpBlocks().Single(block => block.Contains("ReadLoopAsync(CloseHandshake handshake", StringComparison.Ordinal));
+        string client = CSharpBlocks().Single(block => block.Contains("var client = new CloseHandshake(WebSocketRole.Client);", StringComparison.Ordinal));
 
         IEnumerable<string> errors = Compile(
             Usings + "public static class Sample\n{\n"
-            + "public static async Task<(WebSocketCloseStatus Status, string Reason)> ReadCloseAsync(PipeReader reader, CancellationToken ct)\n{\n"
-            + sample + "}\n}\n",
+            + "private static bool TryReadDataFrame(in ReadOnlySequence<byte> buffer, out int consumed) { consumed = 0; return true; }\n"
+            + loop
+            + "public static async Task<CloseHandshake> ClientAsync(IDuplexPipe transport, CancellationToken ct)\n{\n" + client + "return client;\n}\n"
+            + "}\n",
             version);
 
-        errors.Should().BeEmpty("the README's PipeReader sample must compile as C# {0}", version);
+        errors.Should().BeEmpty("the README's PipeReader loop must compile as C# {0}", version);
+    }
+
+    /// <summary>The language versions a literal <see langword="null"/> reason must compile in; "preview" is C# 14 in this compiler.</summary>
+    public static TheoryData<string> NullReasonVersions => new() { "7.3", "12", "13", "preview" };
+
+    [Theory]
+    [MemberData(nameof(NullReasonVersions))]
+    public void LiteralNullReason_Compiles_AtEveryLanguageVersion(string version)
+    {
+        const string Calls = """
+            public static class Sample
+            {
+                public static void Close(CloseHandshake handshake, byte[] buffer)
+                {
+                    int written;
+                    handshake.WriteClose(buffer, WebSocketCloseStatus.NormalClosure, null, out written);
+                    handshake.WriteClose(buffer, WebSocketCloseStatus.NormalClosure, null, out written, CloseReasonTruncation.Truncate);
+                    handshake.Fail(WebSocketCloseStatus.ProtocolError, null);
+                }
+            }
+            """;
+
+        Compile(Usings + Calls, version).Should().BeEmpty("a literal null reason must bind in C# {0}", version);
+    }
+
+    [Fact]
+    public void LiteralNullReasonCheck_CatchesAnAmbiguousOverloadSet()
+    {
+        // The control: string and UTF-8 reasons under one name, as 1.x had them, make a literal null ambiguous (CS0121).
+        const string OneName = """
+            public static class Sample
+            {
+                public static void M(string reason) { }
+                public static void M(ReadOnlySpan<char> reason) { }
+                public static void M(ReadOnlySpan<byte> reason) { }
+                public static void Call() => M(null);
+            }
+            """;
+
+        Compile(Usings + OneName, "13").Should().Contain(e => e.StartsWith("CS0121", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -88,21 +88,6 @@ public partial class ReadmeTests
         truncated.Written.Should().Equal([0x03, 0xF3, .. Encoding.UTF8.GetBytes(truncated.Reason)]);
     }
 
-    [Fact]
-    public async Task PipeReaderExample_ReadsAFrameThatArrivesInPieces()
-    {
-        var pipe = new Pipe();
-        byte[] frame = SystemNetPeer.MaskedCloseFrame(Hex.Payload(1013, "busy"u8.ToArray()), 0x01020304);
-        Task<(WebSocketCloseStatus Status, string Reason)> reading = Samples.ReadCloseAsync(pipe.Reader, CancellationToken.None);
-        foreach (byte b in frame)
-        {
-            await pipe.Writer.WriteAsync(new[] { b });
-            await Task.Yield();
-        }
-
-        (await reading.WaitAsync(TimeSpan.FromSeconds(10))).Should().Be((WebSocketCloseStatus.TryAgainLater, "busy"));
-    }
-
     // The README, the package readme and the READMEs beside the code: every C# block in them is compiled.
     private static List<string> CSharpBlocks() =>
         [.. Docs().SelectMany(path => CSharpBlock().Matches(File.ReadAllText(path)).Select(m => m.Groups[1].Value))];

@@ -17,8 +17,8 @@ public static class Correct
         await socket.CloseAsync(CloseStatus.ServiceRestart, userReason + Reason, CloseReasonTruncation.TruncateWithEllipsis, ct);
         ClosePayload.Create(CloseStatus.Empty);
         ClosePayload.Create((CloseStatus)4001, Reason);
-        handshake.WriteClose(buffer, CloseStatus.Empty);
-        handshake.Fail(CloseStatus.MessageTooBig);
+        handshake.WriteClose(buffer, CloseStatus.Empty, null, out _);
+        handshake.Fail(CloseStatus.MessageTooBig, "too big");
         await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", ct);
         return await socket.CloseGracefullyAsync(CloseStatus.NormalClosure, "bye", TimeSpan.FromSeconds(5), CancellationToken.None);
     }

@@ -86,21 +86,29 @@ public static class LegacyCloser
 
     public static string Handshake(byte[] received, string reason)
     {
-        // A server's closing handshake in C# 7.3: arrays go to the span parameters, strings to the reasons.
+        // A server's closing handshake in C# 7.3: arrays go to the span parameters, strings to the reasons, and each call
+        // returns what to do next.
         CloseHandshake handshake = new CloseHandshake(WebSocketRole.Server);
         int consumed;
-        if (handshake.ReceiveCloseFrame(received, out consumed) == OperationStatus.NeedMoreData)
+        CloseHandshakeAction action = handshake.ReceiveCloseFrame(received, out consumed);
+        if (consumed == 0)
         {
             return "read more";
         }
 
         byte[] frame = new byte[CloseFrame.MaxLength];
-        int written = handshake.Action == CloseHandshakeAction.SendClose ? handshake.WriteClose(frame) : 0;
+        int written = 0;
+        if (action == CloseHandshakeAction.SendClose)
+        {
+            action = handshake.WriteClose(frame, out written);
+        }
+
         handshake.ReportTransportClosed();
 
         CloseHandshake client = new CloseHandshake(WebSocketRole.Client);
-        written += client.WriteClose(frame, CloseStatus.NormalClosure, reason, CloseReasonTruncation.Truncate);
-        client.Fail(CloseStatus.MessageTooBig);
-        return handshake.CloseStatus + " " + handshake.GetCloseReason() + " " + handshake.WasClean + " " + written;
+        int clientWritten;
+        client.WriteClose(frame, CloseStatus.NormalClosure, reason, out clientWritten, CloseReasonTruncation.Truncate);
+        client.Fail(CloseStatus.MessageTooBig, "too big");
+        return handshake.CloseStatus + " " + handshake.CloseStatusDescription + " " + handshake.WasClean + " " + action + " " + (written + clientWritten);
     }
 }
