@@ -22,6 +22,7 @@ internal sealed class CloseApi
         CloseFrame = compilation.GetTypeByMetadataName("WebSockets.CloseStatus.CloseFrame");
         CloseHandshake = compilation.GetTypeByMetadataName("WebSockets.CloseStatus.CloseHandshake");
         Closer = compilation.GetTypeByMetadataName("WebSockets.CloseStatus.WebSocketCloser");
+        CloseOptions = compilation.GetTypeByMetadataName("WebSockets.CloseStatus.WebSocketCloseOptions");
     }
 
     public INamedTypeSymbol? SystemNetWebSocket { get; }
@@ -43,6 +44,8 @@ internal sealed class CloseApi
     public INamedTypeSymbol? CloseHandshake { get; }
 
     public INamedTypeSymbol? Closer { get; }
+
+    public INamedTypeSymbol? CloseOptions { get; }
 
     /// <summary>The API of a compilation that has either status enum; <see langword="null"/> when it has neither, and nothing is analyzed.</summary>
     public static CloseApi? From(Compilation compilation)
@@ -72,6 +75,7 @@ internal sealed class CloseApi
             return method.Name is "CloseAsync" or "CloseOutputAsync" or "CloseGracefullyAsync" ? CloseCallKind.SystemNetExtension : CloseCallKind.None;
         }
 
+        // The UTF-8 overloads carry the Utf8 suffix from 2.0 on (TryWriteUtf8, WriteCloseUtf8…); both names are judged.
         if (Is(type, ClosePayload))
         {
             return method.Name is "TryWrite" or "TryWriteUtf8" or "Create" or "GetByteCount" ? CloseCallKind.Writer : CloseCallKind.None;
@@ -86,7 +90,7 @@ internal sealed class CloseApi
         {
             return method.Name switch
             {
-                "WriteClose" => CloseCallKind.Writer,
+                "WriteClose" or "WriteCloseUtf8" => CloseCallKind.Writer,
                 "Fail" => CloseCallKind.Fail,
                 _ => CloseCallKind.None,
             };
@@ -102,6 +106,14 @@ internal sealed class CloseApi
     /// <summary>The reason argument: a parameter named as System.Net and this library name it.</summary>
     public static IArgumentOperation? ReasonArgument(IInvocationOperation invocation) =>
         invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name is "statusDescription" or "reason" or "utf8Reason");
+
+    /// <summary>The truncation argument, where the method has a <c>CloseReasonTruncation</c> parameter (an omitted optional one is an implicit argument).</summary>
+    public IArgumentOperation? TruncationArgument(IInvocationOperation invocation) =>
+        Argument(invocation, t => SymbolEqualityComparer.Default.Equals(t, Truncation));
+
+    /// <summary>The <c>WebSocketCloseOptions</c> argument, where the method has one.</summary>
+    public IArgumentOperation? OptionsArgument(IInvocationOperation invocation) =>
+        Argument(invocation, t => SymbolEqualityComparer.Default.Equals(t, CloseOptions));
 
     private static bool Is(INamedTypeSymbol type, INamedTypeSymbol? expected) => SymbolEqualityComparer.Default.Equals(type, expected);
 

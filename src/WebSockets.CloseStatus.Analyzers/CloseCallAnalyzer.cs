@@ -160,9 +160,29 @@ public sealed class CloseCallAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static bool AsksForTruncation(IInvocationOperation invocation, CloseApi api) =>
-        CloseApi.Argument(invocation, t => SymbolEqualityComparer.Default.Equals(t, api.Truncation)) is { } truncation
-        && !(truncation.Value.ConstantValue is { HasValue: true, Value: 0 });
+    // A truncation other than a constant None asks for one; so may options, unless they are created on the spot
+    // without a Truncation other than None (CloseGracefullyAsync's WebSocketCloseOptions overload).
+    private static bool AsksForTruncation(IInvocationOperation invocation, CloseApi api)
+    {
+        if (api.TruncationArgument(invocation) is { } truncation)
+        {
+            return !IsNone(truncation.Value);
+        }
+
+        return api.OptionsArgument(invocation) is { } options && !OptionsWithoutTruncation(options.Value);
+    }
+
+    /// <summary>Whether <paramref name="value"/> is the constant <c>CloseReasonTruncation.None</c>.</summary>
+    internal static bool IsNone(IOperation value) => value.ConstantValue is { HasValue: true, Value: 0 };
+
+    /// <summary>Whether options are known not to truncate: <see langword="null"/>, or created here without a Truncation other than None.</summary>
+    internal static bool OptionsWithoutTruncation(IOperation value) => Unwrap(value) switch
+    {
+        IObjectCreationOperation creation => creation.Initializer is null || !creation.Initializer.Initializers.Any(
+            i => i is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Truncation" } } assignment && !IsNone(assignment.Value)),
+        { ConstantValue: { HasValue: true, Value: null } } => true,
+        _ => false,
+    };
 
     private static bool IsAwaited(IOperation operation)
     {

@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using WebSockets.CloseStatus.Internal;
+
 namespace WebSockets.CloseStatus;
 
 /// <summary>A WebSocket close status code (RFC 6455 §7.4 and the IANA WebSocket Close Code Number Registry).</summary>
@@ -7,7 +10,17 @@ namespace WebSockets.CloseStatus;
 /// <see cref="WebSocketCloseStatusExtensions.FromCode(int)"/> checks the range instead, and
 /// <see cref="WebSocketCloseStatusExtensions.TryParse(string, out WebSocketCloseStatus)"/> reads numbers and names.
 /// Every method of this library accepts any 16-bit value.
+/// <para>
+/// <c>IConfiguration</c> binding, the options pattern and other <see cref="TypeDescriptor"/> users read a status in
+/// every spelling <c>TryParse</c> reads ("going-away", "1001", "EndpointUnavailable", "4000"), through the enum's type
+/// converter; any other value fails with a <see cref="System.FormatException"/> that names it (the binder wraps it in an
+/// <see cref="System.InvalidOperationException"/>). Converted to a string, a status is its member name for 1000–1015
+/// and its decimal number otherwise. The configuration binding source generator (<c>EnableConfigurationBindingGenerator</c>,
+/// on by default in trimmed and Native AOT apps) ignores type converters and calls <c>Enum.Parse</c>: there only member
+/// names and numbers bind.
+/// </para>
 /// </remarks>
+[TypeConverter(typeof(WebSocketCloseStatusConverter))]
 public enum WebSocketCloseStatus : ushort
 {
     /// <summary>1000, Normal Closure: the purpose of the connection has been fulfilled; sent by either endpoint and valid in a close frame. Windows <c>WEB_SOCKET_SUCCESS_CLOSE_STATUS</c>; System.Net <c>NormalClosure</c>.</summary>

@@ -9,6 +9,8 @@ namespace WebSockets.CloseStatus.Analyzers.Tests;
 /// <summary>WSCS002: a constant reason over 123 bytes in UTF-8 (RFC 6455 §5.5: a control frame's payload is at most 125 bytes).</summary>
 public sealed class ReasonRuleTests
 {
+    private static readonly string s_long = new('a', 130);
+
     public static TheoryData<string, int> Reasons() => new()
     {
         { new string('a', 123), 123 },
@@ -47,6 +49,20 @@ public sealed class ReasonRuleTests
                 Diagnostic("WSCS002").WithLocation(1).WithArguments(bytes, "TryWriteUtf8"),
                 Diagnostic("WSCS002").WithLocation(2).WithArguments(bytes, "Create"))
             : AnalyzerAsync(InMethod($$"""ClosePayload.TryWrite(buffer, CloseStatus.NormalClosure, "{{text}}", out _);"""));
+
+    // CloseGracefullyAsync truncates through its options: known not to only where they are created on the spot without one.
+    [Fact]
+    public Task Options_AskForTruncation_UnlessCreatedHereWithoutOne() =>
+        AnalyzerAsync(
+            InMethod($$"""
+                var options = new WebSocketCloseOptions();
+                await ws.CloseGracefullyAsync(CloseStatus.NormalClosure, "{{s_long}}", options, ct);
+                await ws.CloseGracefullyAsync(CloseStatus.NormalClosure, "{{s_long}}", new WebSocketCloseOptions { Truncation = CloseReasonTruncation.Truncate }, ct);
+                await ws.CloseGracefullyAsync(CloseStatus.NormalClosure, {|#0:"{{s_long}}"|}, new WebSocketCloseOptions { Timeout = TimeSpan.FromSeconds(1) }, ct);
+                await ws.CloseGracefullyAsync(CloseStatus.NormalClosure, {|#1:"{{s_long}}"|}, new WebSocketCloseOptions { Truncation = CloseReasonTruncation.None }, ct);
+                """),
+            Diagnostic("WSCS002").WithLocation(0).WithArguments(130, "CloseGracefullyAsync"),
+            Diagnostic("WSCS002").WithLocation(1).WithArguments(130, "CloseGracefullyAsync"));
 
     [Fact]
     public Task Constants_TheCompilerFolds_AreJudged_OthersAreNot() =>

@@ -15,9 +15,9 @@ public static class Sources
 
         """;
 
-    /// <summary><paramref name="body"/> inside an async method with <c>ws</c>, <c>client</c>, <c>buffer</c>, <c>writer</c>, <c>handshake</c>, <c>reason</c>, <c>status</c> and <c>ct</c>.</summary>
-    public static string InMethod(string body, string members = "") => Usings + """
-        class C
+    /// <summary><paramref name="body"/> inside an async method of class <paramref name="type"/> with <c>ws</c>, <c>client</c>, <c>buffer</c>, <c>writer</c>, <c>handshake</c>, <c>reason</c>, <c>status</c> and <c>ct</c>.</summary>
+    public static string InMethod(string body, string members = "", string type = "C") => Usings + $$"""
+        class {{type}}
         {
         """ + members + """
 

@@ -94,6 +94,13 @@ internal static class CloseStatusTable
         return offset < Count ? s_ianaNames[offset] : null;
     }
 
+    /// <summary>Gets the enum member name of a code in 1000–1015, or <see langword="null"/>.</summary>
+    public static string? GetMemberName(int code)
+    {
+        uint offset = (uint)(code - First);
+        return offset < Count ? s_memberNames[offset] : null;
+    }
+
     /// <summary>Finds the code 1000–1015 that <paramref name="name"/> names: its member, IANA or Windows name, ignoring case, spaces, '-' and '_'.</summary>
     /// <returns>The code, or -1.</returns>
     public static int FindName(ReadOnlySpan<char> name)
