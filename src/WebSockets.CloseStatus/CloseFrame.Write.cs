@@ -19,7 +19,7 @@ public static partial class CloseFrame
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> or <paramref name="truncation"/> is not a defined value.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> explains.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
+    internal static bool TryWrite(Span<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         int headerLength = GetHeaderLength(role);
         bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, reason, out int payloadLength, truncation);
@@ -59,7 +59,7 @@ public static partial class CloseFrame
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> explains.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
+    internal static bool TryWriteMasked(Span<byte> destination, uint maskingKey, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         const int headerLength = HeaderLength + MaskingKeyLength;
         bool fits = ClosePayload.TryWrite(PayloadArea(destination, headerLength), status, reason, out int payloadLength, truncation);
@@ -98,7 +98,7 @@ public static partial class CloseFrame
     /// <exception cref="ArgumentNullException"><paramref name="destination"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="role"/> or <paramref name="truncation"/> is not a defined value.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="ClosePayload.TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> explains.</exception>
-    public static int Write(IBufferWriter<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation = CloseReasonTruncation.None)
+    internal static int Write(IBufferWriter<byte> destination, WebSocketRole role, WebSocketCloseStatus status, ReadOnlySpan<char> reason, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         Span<byte> span = GetWriterSpan(destination);
         bool written = TryWrite(span, role, status, reason, out int bytesWritten, truncation);

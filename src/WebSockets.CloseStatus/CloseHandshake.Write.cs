@@ -61,7 +61,7 @@ public sealed partial class CloseHandshake
     /// <inheritdoc cref="WriteClose(Span{byte}, WebSocketCloseStatus, string?, out int, CloseReasonTruncation)"/>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The 2.0 overload set (issue #39): one optional trailing truncation; the overloads differ in the reason's type, so no call is ambiguous.")]
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public CloseHandshakeAction WriteClose(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
+    internal CloseHandshakeAction WriteClose(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         ThrowIfCannotSend(nameof(WriteClose));
         bool fits = truncation != CloseReasonTruncation.None

@@ -15,7 +15,7 @@ public static partial class ClosePayload
     /// <returns>The payload length: 0 for <see cref="WebSocketCloseStatus.Empty"/>, otherwise 2 plus the UTF-8 length of the reason.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate, is over <see cref="MaxReasonLength"/> bytes in UTF-8, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
-    public static int GetByteCount(WebSocketCloseStatus status, ReadOnlySpan<char> reason)
+    internal static int GetByteCount(WebSocketCloseStatus status, ReadOnlySpan<char> reason)
     {
         if (!ValidateStatus(status, reason.IsEmpty))
         {
@@ -46,7 +46,7 @@ public static partial class ClosePayload
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
     /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate in the part written, is over <see cref="MaxReasonLength"/> bytes in UTF-8 and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
+    internal static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         // With room for any payload, one transcoding pass writes the reason whole or up to its cut, with nothing to
         // measure first. Everything but the fast path takes the slow path, which gives the same answer. An undefined

@@ -43,7 +43,7 @@ public abstract class PatternBenchmarksBase
     private readonly CloseHandshake _handshake = new(WebSocketRole.Server);
     private readonly byte[] _sendBuffer = new byte[CloseFrame.MaxLength];
 
-    private ArraySegment<char> _reason;
+    private string _reason = "";
     private ArraySegment<byte> _payload;
     private ArraySegment<byte> _serverFrame;
     private ArraySegment<byte> _clientFrame;
@@ -62,7 +62,7 @@ public abstract class PatternBenchmarksBase
     public void Setup()
     {
         Workload.CheckLibraryBuild();
-        _reason = Workload.Aligned<char>(Workload.Reason, alignedIndex: 0, pageOffset: 0);
+        _reason = Workload.Reason;   // a string, as callers pass it; the floors read the same one
         _payload = Workload.Aligned<byte>(new byte[ClosePayload.MaxLength], alignedIndex: 2, pageOffset: 2048);
         _serverFrame = Workload.Aligned<byte>(new byte[CloseFrame.MaxLength], alignedIndex: 4, pageOffset: 2048);
         _clientFrame = Workload.Aligned<byte>(new byte[CloseFrame.MaxLength], alignedIndex: 8, pageOffset: 2048);
@@ -76,7 +76,7 @@ public abstract class PatternBenchmarksBase
     [BenchmarkCategory(Payload)]
     public int OursChars()
     {
-        ClosePayload.TryWrite(_payload, _status, (ReadOnlySpan<char>)_reason, out int written);
+        ClosePayload.TryWrite(_payload, _status, _reason, out int written);
         return Use(_payload, written);
     }
 
@@ -85,7 +85,7 @@ public abstract class PatternBenchmarksBase
     [BenchmarkCategory(Payload)]
     public int OursCharsTruncating()
     {
-        ClosePayload.TryWrite(_payload, _status, (ReadOnlySpan<char>)_reason, out int written, CloseReasonTruncation.TruncateWithEllipsis);
+        ClosePayload.TryWrite(_payload, _status, _reason, out int written, CloseReasonTruncation.TruncateWithEllipsis);
         return Use(_payload, written);
     }
 
@@ -99,7 +99,7 @@ public abstract class PatternBenchmarksBase
     [BenchmarkCategory(ServerFrame)]
     public int OursFrameServer()
     {
-        CloseFrame.TryWrite(_serverFrame, WebSocketRole.Server, _status, (ReadOnlySpan<char>)_reason, out int written);
+        CloseFrame.TryWrite(_serverFrame, WebSocketRole.Server, _status, _reason, out int written);
         return Use(_serverFrame, written);
     }
 
@@ -108,7 +108,7 @@ public abstract class PatternBenchmarksBase
     [BenchmarkCategory(ServerFrame)]
     public int OursFrameServerTruncating()
     {
-        CloseFrame.TryWrite(_serverFrame, WebSocketRole.Server, _status, (ReadOnlySpan<char>)_reason, out int written, CloseReasonTruncation.TruncateWithEllipsis);
+        CloseFrame.TryWrite(_serverFrame, WebSocketRole.Server, _status, _reason, out int written, CloseReasonTruncation.TruncateWithEllipsis);
         return Use(_serverFrame, written);
     }
 
@@ -119,7 +119,7 @@ public abstract class PatternBenchmarksBase
     {
         CloseHandshake handshake = _handshake;
         handshake.Reset();
-        handshake.WriteClose(_serverFrame, _status, (ReadOnlySpan<char>)_reason, out int written);
+        handshake.WriteClose(_serverFrame, _status, _reason, out int written);
         return Use(_serverFrame, written);
     }
 
@@ -133,7 +133,7 @@ public abstract class PatternBenchmarksBase
     [BenchmarkCategory(ClientFrame)]
     public int OursFrameMasked()
     {
-        CloseFrame.TryWriteMasked(_clientFrame, MaskingKey, _status, (ReadOnlySpan<char>)_reason, out int written);
+        CloseFrame.TryWriteMasked(_clientFrame, MaskingKey, _status, _reason, out int written);
         return Use(_clientFrame, written);
     }
 
@@ -142,7 +142,7 @@ public abstract class PatternBenchmarksBase
     [BenchmarkCategory(ClientFrame)]
     public int OursFrameMaskedTruncating()
     {
-        CloseFrame.TryWriteMasked(_clientFrame, MaskingKey, _status, (ReadOnlySpan<char>)_reason, out int written, CloseReasonTruncation.TruncateWithEllipsis);
+        CloseFrame.TryWriteMasked(_clientFrame, MaskingKey, _status, _reason, out int written, CloseReasonTruncation.TruncateWithEllipsis);
         return Use(_clientFrame, written);
     }
 

@@ -54,8 +54,8 @@ public static partial class FuzzTargets
         byte[] buffer = new byte[ClosePayload.MaxLength];
         Check(ClosePayload.TryWriteUtf8(buffer, code, utf8Reason, out int written) && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(UTF-8) re-encodes");
         Check(ClosePayload.TryWrite(buffer, code, decoded, out written) && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(string) re-encodes");
-        Check(ClosePayload.TryWrite(buffer, code, decoded.AsSpan(), out written, CloseReasonTruncation.TruncateWithEllipsis)
-            && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(chars, truncation) re-encodes");
+        Check(ClosePayload.TryWrite(buffer, code, decoded, out written, CloseReasonTruncation.TruncateWithEllipsis)
+            && buffer.AsSpan(0, written).SequenceEqual(data), "TryWrite(string, truncation) re-encodes");
         Check(ClosePayload.TryWriteUtf8(buffer, code, utf8Reason, out written, CloseReasonTruncation.Truncate)
             && buffer.AsSpan(0, written).SequenceEqual(data), "TryWriteUtf8(truncation) re-encodes");
         Check(ClosePayload.Create(code, decoded).AsSpan().SequenceEqual(data), "Create re-encodes");
@@ -162,7 +162,7 @@ public static partial class FuzzTargets
         {
             written = (chars, frame) switch
             {
-                (true, false) => ClosePayload.TryWrite(destination, status, reasonChars.AsSpan(), out bytesWritten, truncation),
+                (true, false) => ClosePayload.TryWrite(destination, status, reasonChars, out bytesWritten, truncation),
                 (false, false) => ClosePayload.TryWriteUtf8(destination, status, reasonBytes, out bytesWritten, truncation),
                 (true, true) => CloseFrame.TryWrite(destination, WebSocketRole.Server, status, reasonChars, out bytesWritten, truncation),
                 (false, true) => CloseFrame.TryWriteMaskedUtf8(destination, 0x5A5A5A5Au, status, reasonBytes, out bytesWritten, truncation),
