@@ -82,7 +82,7 @@ public partial class CloseHandshakeTests
     {
         Action act = () => _ = new CloseHandshake((WebSocketRole)7);
 
-        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("role").WithMessage("7 is not a defined WebSocketRole value.*");
+        act.Should().Throw<ArgumentOutOfRangeException>().WithParameterName("role").WithMessage("7 is not a WebSocketRole; pass WebSocketRole.Client (1) or WebSocketRole.Server (2).*");
     }
 
     [Fact]
