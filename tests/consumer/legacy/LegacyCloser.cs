@@ -1,6 +1,5 @@
 // A netstandard2.0 library in C# 7.3, as .NET Framework and Unity code is written: plain strings go to every
-// writer, with no AsSpan(). A literal null would be ambiguous here (string and ReadOnlySpan<char> both take it, and
-// netstandard2.0 has no string-to-span conversion to prefer string): "" or (string)null is no reason.
+// writer, with no AsSpan(), and a literal null is no reason.
 // tests/consumer/run.sh builds it against the packed package.
 using System;
 using System.Buffers;
@@ -20,11 +19,11 @@ public static class LegacyCloser
         ClosePayload.TryWrite(buffer, CloseStatus.InternalServerError, reason, out written, CloseReasonTruncation.TruncateWithEllipsis);
         CloseFrameError error = ClosePayload.Read(payload, out CloseStatus status, out string text);
         CloseStatus answer = error == CloseFrameError.None ? status : error.ToCloseStatus();   // 1002, or 1007 for bad UTF-8
-        ClosePayload.TryWrite(buffer, CloseStatus.NormalClosure, "", out written);
+        ClosePayload.TryWrite(buffer, CloseStatus.NormalClosure, null, out written);
         byte[] utf8Bye = { 0x62, 0x79, 0x65 };
         ClosePayload.TryWriteUtf8(buffer, answer, utf8Bye, out written, CloseReasonTruncation.Truncate);
         int size = ClosePayload.GetByteCount(CloseStatus.NormalClosure, "bye");
-        size += ClosePayload.GetByteCount(CloseStatus.NormalClosure, (string)null);
+        size += ClosePayload.GetByteCount(CloseStatus.NormalClosure, null);
         string shortReason = ClosePayload.TruncateReason(reason, CloseReasonTruncation.Truncate);
         byte[] created = ClosePayload.Create(CloseStatus.EndpointUnavailable, reason, CloseReasonTruncation.Truncate);
         return created;
@@ -37,13 +36,13 @@ public static class LegacyCloser
         int written;
         CloseFrame.TryWrite(frame, WebSocketRole.Client, CloseStatus.NormalClosure, "bye", out written);
         CloseFrame.TryWrite(frame, WebSocketRole.Server, CloseStatus.NormalClosure, reason, out written, CloseReasonTruncation.Truncate);
-        CloseFrame.TryWrite(frame, WebSocketRole.Server, CloseStatus.NormalClosure, (string)null, out written);
+        CloseFrame.TryWrite(frame, WebSocketRole.Server, CloseStatus.NormalClosure, null, out written);
         CloseFrame.TryWriteUtf8(frame, WebSocketRole.Server, CloseStatus.NormalClosure, utf8Bye, out written, CloseReasonTruncation.Truncate);
         CloseFrame.TryWriteMasked(frame, 0x37FA213Du, CloseStatus.NormalClosure, "bye", out written);
         CloseFrame.TryWriteMasked(frame, 0x37FA213Du, CloseStatus.NormalClosure, reason, out written, CloseReasonTruncation.Truncate);
-        CloseFrame.TryWriteMasked(frame, 0x37FA213Du, CloseStatus.NormalClosure, "", out written);
+        CloseFrame.TryWriteMasked(frame, 0x37FA213Du, CloseStatus.NormalClosure, null, out written);
         CloseFrame.TryWriteMaskedUtf8(frame, 0x37FA213Du, CloseStatus.NormalClosure, utf8Bye, out written, CloseReasonTruncation.Truncate);
-        CloseFrame.Write(writer, WebSocketRole.Server, CloseStatus.NormalClosure, (string)null);
+        CloseFrame.Write(writer, WebSocketRole.Server, CloseStatus.NormalClosure, null);
         CloseFrame.WriteUtf8(writer, WebSocketRole.Server, CloseStatus.NormalClosure, utf8Bye, CloseReasonTruncation.Truncate);
         bool close = CloseFrame.IsCloseFrame(frame) && CloseFrame.IsCloseFrame(new ReadOnlySequence<byte>(frame));
         CloseFrameReadResult result;
@@ -108,7 +107,10 @@ public static class LegacyCloser
         CloseHandshake client = new CloseHandshake(WebSocketRole.Client);
         int clientWritten;
         client.WriteClose(frame, CloseStatus.NormalClosure, reason, out clientWritten, CloseReasonTruncation.Truncate);
-        client.Fail(CloseStatus.MessageTooBig, "too big");
+        CloseHandshake failing = new CloseHandshake(WebSocketRole.Client);
+        failing.WriteClose(frame, CloseStatus.NormalClosure, null, out clientWritten);
+        failing.Fail(CloseStatus.MessageTooBig, "too big");
+        failing.Fail(CloseStatus.MessageTooBig, null);
         return handshake.CloseStatus + " " + handshake.CloseStatusDescription + " " + handshake.WasClean + " " + action + " " + (written + clientWritten);
     }
 }
