@@ -145,7 +145,7 @@ public static partial class ClosePayload
     /// <returns>
     /// <paramref name="reason"/> itself when it fits; otherwise its longest prefix whose UTF-8 form fits in <see cref="MaxReasonLength"/>
     /// bytes, followed by "…" for <see cref="CloseReasonTruncation.TruncateWithEllipsis"/>: exactly the reason that
-    /// <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> writes.
+    /// <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, string?, out int, CloseReasonTruncation)"/> writes.
     /// </returns>
     /// <exception cref="ArgumentNullException"><paramref name="reason"/> is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="truncation"/> is not a defined value.</exception>

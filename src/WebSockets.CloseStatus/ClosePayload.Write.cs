@@ -102,7 +102,7 @@ public static partial class ClosePayload
     /// <param name="truncation">What to do with a reason over <see cref="MaxReasonLength"/> bytes in UTF-8; <see cref="CloseReasonTruncation.None"/> throws.</param>
     /// <returns>A new array that holds exactly the payload.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, ReadOnlySpan{char}, out int, CloseReasonTruncation)"/> explains.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> cannot be written, as <see cref="TryWrite(Span{byte}, WebSocketCloseStatus, string?, out int, CloseReasonTruncation)"/> explains.</exception>
     public static byte[] Create(WebSocketCloseStatus status, string? reason = null, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
         Span<byte> buffer = stackalloc byte[MaxLength];

@@ -15,7 +15,7 @@ public static class ClosingSamples
     public static async Task ReadLoopAsync(CloseHandshake handshake, IDuplexPipe transport, TimeSpan timeout, CancellationToken ct)
     {
         byte[] close = new byte[CloseFrame.MaxLength];
-        CloseHandshakeAction action = handshake.Action;   // None, or AwaitClose after a close of ours
+        CloseHandshakeAction action = handshake.Action;   // AwaitClose after a close of ours
         using (var timer = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
             if (handshake.IsCloseSent)
@@ -27,19 +27,19 @@ public static class ClosingSamples
             {
                 switch (action)
                 {
-                    case CloseHandshakeAction.SendClose:        // the echo, 1002/1007 for a malformed close, or Fail's status
+                    case CloseHandshakeAction.SendClose:        // the echo, 1002/1007 or Fail's status
                         action = handshake.WriteClose(close, out int length);
                         await transport.Output.WriteAsync(close.AsMemory(0, length), ct);
-                        timer.CancelAfter(timeout);             // the peer now has the timeout to answer
+                        timer.CancelAfter(timeout);
                         continue;
-                    case CloseHandshakeAction.CloseTransport:   // a server after the handshake (§7.1.1); anyone after a failure or timeout
+                    case CloseHandshakeAction.CloseTransport:   // a server after the handshake (§7.1.1), or a failure
                         transport.Input.Complete();
                         transport.Output.Complete();
                         handshake.ReportTransportClosed();
                         return;
                 }
 
-                // None, AwaitClose (data may precede the peer's close): read on. AwaitTransportClose: the server closes TCP.
+                // None, AwaitClose: read on. AwaitTransportClose (a client): the server closes TCP.
                 ReadResult read;
                 try
                 {
@@ -47,15 +47,15 @@ public static class ClosingSamples
                 }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)
                 {
-                    action = handshake.ReportTimeout();         // CloseTransport: we close TCP ourselves
+                    action = handshake.ReportTimeout();         // CloseTransport
                     continue;
                 }
 
                 ReadOnlySequence<byte> buffer = read.Buffer;
                 int consumed;
-                if (!handshake.CanReceiveData || IsCloseFrame(buffer))
+                if (!handshake.CanReceiveData || CloseFrame.IsCloseFrame(buffer))   // the opcode, past empty segments
                 {
-                    action = handshake.ReceiveCloseFrame(buffer, out consumed);   // never throws; after the peer's close, discards all
+                    action = handshake.ReceiveCloseFrame(buffer, out consumed);   // never throws
                 }
                 else if (!TryReadDataFrame(buffer, out consumed))                  // the stack's own: data, ping, pong
                 {
@@ -64,26 +64,12 @@ public static class ClosingSamples
 
                 if (consumed == 0 && read.IsCompleted)
                 {
-                    action = CloseHandshakeAction.CloseTransport;   // end of stream: 1006 unless the peer's close came first
+                    action = CloseHandshakeAction.CloseTransport;   // end of stream
                 }
 
                 transport.Input.AdvanceTo(buffer.GetPosition(consumed), consumed == 0 ? buffer.End : buffer.GetPosition(consumed));
             }
         }
-    }
-
-    // TODO(lead): CloseFrame.IsCloseFrame
-    private static bool IsCloseFrame(in ReadOnlySequence<byte> buffer)
-    {
-        foreach (ReadOnlyMemory<byte> segment in buffer)
-        {
-            if (!segment.IsEmpty)
-            {
-                return (segment.Span[0] & 0x0F) == 0x8;   // the first byte's opcode (§5.2)
-            }
-        }
-
-        return false;
     }
 
     public static async Task<CloseHandshake> ClientClosesAsync(IDuplexPipe transport, CancellationToken ct)
