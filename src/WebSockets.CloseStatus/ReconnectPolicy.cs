@@ -100,7 +100,7 @@ public sealed class ReconnectPolicy
     /// <param name="random">The random source of the delay, for a reproducible schedule; <see langword="null"/> for a shared one.</param>
     /// <returns>Whether to reconnect, and after what delay.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="attempt"/> is negative.</exception>
-    public ReconnectAdvice GetAdvice(WebSocketCloseStatus closeStatus, int attempt, Random? random)
+    public ReconnectAdvice GetAdvice(WebSocketCloseStatus closeStatus, int attempt, Random? random = null)
     {
         if (attempt < 0)
         {

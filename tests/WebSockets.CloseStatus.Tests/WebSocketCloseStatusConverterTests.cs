@@ -105,6 +105,9 @@ public class WebSocketCloseStatusConverterTests
         }
 
         s_converter.IsValid("going-nowhere").Should().BeFalse();
+        s_converter.IsValid((WebSocketCloseStatus)4001).Should().BeTrue("any value of the enum is a code");
+        s_converter.IsValid(1001).Should().BeFalse("an int is not a close status until cast");
+        s_converter.IsValid(null!).Should().BeFalse();
         s_converter.CanConvertFrom(typeof(string)).Should().BeTrue();
         TypeDescriptor.GetConverter(typeof(WebSocketCloseStatus?)).ConvertFromInvariantString("going-away").Should().Be(WebSocketCloseStatus.EndpointUnavailable);
     }

@@ -84,7 +84,7 @@ public static class SystemNetSamples
             using WebSocket socket = await context.WebSockets.AcceptWebSocketAsync();
             var closer = new WebSocketCloser(socket);
             drain.Track(closer);   // it leaves the set by itself when its connection ends
-            await ReceiveLoopAsync(closer, context.RequestAborted);   // the loop above
+            await ReceiveLoopAsync(closer, context.RequestAborted);   // the loop above; the drain, not ApplicationStopping, closes
         });
     }
 
@@ -99,15 +99,17 @@ public static class SystemNetSamples
         }
     }
 
-    public static async Task<WebSocketCloseResult> ReconnectAsync(Uri uri, CancellationToken ct)
+    public static async Task<WebSocketCloseResult?> ReconnectAsync(Uri uri, CancellationToken ct)
     {
         var policy = new ReconnectPolicy();
         policy.SetApplicationCode((CloseStatus)4001, ReconnectAction.RetryAfterAuthentication);
-        for (int attempt = 0; ; attempt++)
+        for (int failures = 0; ; )
         {
             using var socket = new ClientWebSocket();
-            WebSocketCloseResult result = await RunAsync(socket, uri, ct);   // connect, then the receive loop through a closer
-            ReconnectAdvice advice = policy.GetAdvice(result, result.WasClean ? 0 : attempt);
+            WebSocketCloseResult? result = await RunAsync(socket, uri, ct);   // null if it did not connect; else the loop's result
+            ReconnectAdvice advice = result is null
+                ? policy.GetAdvice(CloseStatus.AbnormalClosure, failures++)   // no connection: back off further
+                : policy.GetAdvice(result, failures = 0);                     // it worked: start over
             if (!advice.ShouldReconnect)
             {
                 return result;
@@ -117,19 +119,19 @@ public static class SystemNetSamples
         }
     }
 
-    // Connects and receives until the connection ends; a connection that fails to open ends as 1006, without a throw.
-    public static async Task<WebSocketCloseResult> RunAsync(ClientWebSocket socket, Uri uri, CancellationToken ct)
+    // Connects and receives until the connection ends; null if it did not connect.
+    public static async Task<WebSocketCloseResult?> RunAsync(ClientWebSocket socket, Uri uri, CancellationToken ct)
     {
-        var closer = new WebSocketCloser(socket);
         try
         {
             await socket.ConnectAsync(uri, ct);
         }
         catch (WebSocketException)
         {
-            return await closer.CloseAsync(CloseStatus.NormalClosure, null, ct);
+            return null;
         }
 
+        var closer = new WebSocketCloser(socket);
         await ReceiveLoopAsync(closer, ct);
         return await closer.Completion;
     }

@@ -135,10 +135,10 @@ public partial class ReadmeTests
             await ReceiveCloseAsync(webSocket);
         });
 
-        WebSocketCloseResult result = await Within(SystemNetSamples.ReconnectAsync(server.Uri, CancellationToken.None));
+        WebSocketCloseResult? result = await Within(SystemNetSamples.ReconnectAsync(server.Uri, CancellationToken.None));
 
         connections.Should().Be(2);
-        result.CloseStatus.Should().Be(WebSocketCloseStatus.PolicyViolation, "1008 is a policy: the loop stops there");
+        result!.CloseStatus.Should().Be(WebSocketCloseStatus.PolicyViolation, "1008 is a policy: the loop stops there");
         result.WasClean.Should().BeTrue();
     }
 
@@ -153,7 +153,7 @@ public partial class ReadmeTests
 
         Func<Task> reconnecting = () => SystemNetSamples.ReconnectAsync(uri, cancel.Token);
 
-        await reconnecting.Should().ThrowAsync<OperationCanceledException>("a refused connection is 1006, and the loop backs off and retries until cancelled");
+        await reconnecting.Should().ThrowAsync<OperationCanceledException>("a refused connection backs off as 1006 does, and the loop retries until cancelled");
     }
 
     private static async Task<WebApplication> StartEchoAppAsync(List<string> logged)
