@@ -51,8 +51,8 @@ public sealed partial class CloseHandshake
     /// peer's close, with a timer); after the peer's close, <see cref="CloseHandshakeAction.CloseTransport"/> for a server and
     /// <see cref="CloseHandshakeAction.AwaitTransportClose"/> for a client (§7.1.1); after a failure, <see cref="CloseHandshakeAction.CloseTransport"/>.
     /// </returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="reason"/> is too long, has a lone surrogate or accompanies <see cref="WebSocketCloseStatus.Empty"/>; the message gives the numbers.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or is <see cref="WebSocketCloseStatus.Empty"/> with a reason, or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="reason"/> is too long or has a lone surrogate; the message gives the numbers.</exception>
     /// <exception cref="InvalidOperationException">This endpoint's close frame was sent already, or the transport is closed.</exception>
     [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "The 2.0 overload set (issue #39): one optional trailing truncation; the overloads differ in the reason's type, so no call is ambiguous.")]
     public CloseHandshakeAction WriteClose(Span<byte> destination, WebSocketCloseStatus status, string? reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None) =>
@@ -80,8 +80,8 @@ public sealed partial class CloseHandshake
     /// <param name="bytesWritten">When this method returns, the number of bytes written to <paramref name="destination"/>: send them. No data frame may follow them (§5.5.1).</param>
     /// <param name="truncation">What to do with a reason over <see cref="ClosePayload.MaxReasonLength"/> bytes: by default, throw.</param>
     /// <returns>What to do once they are sent, as <see cref="WriteClose(Span{byte}, WebSocketCloseStatus, string?, out int, CloseReasonTruncation)"/> returns it.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="utf8Reason"/> is too long, is not well-formed UTF-8 or accompanies <see cref="WebSocketCloseStatus.Empty"/>; the message gives the numbers.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or is <see cref="WebSocketCloseStatus.Empty"/> with a reason, or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is too small, or <paramref name="utf8Reason"/> is too long or is not well-formed UTF-8; the message gives the numbers.</exception>
     /// <exception cref="InvalidOperationException">This endpoint's close frame was sent already, or the transport is closed.</exception>
     public CloseHandshakeAction WriteCloseUtf8(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {

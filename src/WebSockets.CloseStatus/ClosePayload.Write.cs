@@ -13,8 +13,8 @@ public static partial class ClosePayload
     /// <param name="status">The status to send; must be valid on the wire, or <see cref="WebSocketCloseStatus.Empty"/> with no reason.</param>
     /// <param name="reason">The closing reason.</param>
     /// <returns>The payload length: 0 for <see cref="WebSocketCloseStatus.Empty"/>, otherwise 2 plus the UTF-8 length of the reason.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate, is over <see cref="MaxReasonLength"/> bytes in UTF-8, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or is <see cref="WebSocketCloseStatus.Empty"/> with a reason.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate or is over <see cref="MaxReasonLength"/> bytes in UTF-8.</exception>
     internal static int GetByteCount(WebSocketCloseStatus status, ReadOnlySpan<char> reason)
     {
         if (!ValidateStatus(status, reason.IsEmpty))
@@ -43,8 +43,8 @@ public static partial class ClosePayload
     /// <see cref="TruncateReason(string, CloseReasonTruncation)"/> returns. A lone surrogate counts as 3 bytes (the size of
     /// U+FFFD) in deciding where to cut; it is an error only in the part that is kept.
     /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate in the part written, is over <see cref="MaxReasonLength"/> bytes in UTF-8 and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or is <see cref="WebSocketCloseStatus.Empty"/> with a reason, or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="reason"/> has a lone surrogate in the part written, is over <see cref="MaxReasonLength"/> bytes in UTF-8 and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool TryWrite(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<char> reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
@@ -74,8 +74,8 @@ public static partial class ClosePayload
     /// before the 3-byte "…"): a sequence that the cut would split is dropped whole, and so are ill-formed bytes in the last
     /// 3 bytes before the cut. The bytes after the cut are never looked at.
     /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or <paramref name="truncation"/> is not a defined value.</exception>
-    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> is not well-formed UTF-8 in the part written, is over <see cref="MaxReasonLength"/> bytes and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>, or accompanies <see cref="WebSocketCloseStatus.Empty"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> must not be sent in a close frame, or is <see cref="WebSocketCloseStatus.Empty"/> with a reason, or <paramref name="truncation"/> is not a defined value.</exception>
+    /// <exception cref="ArgumentException"><paramref name="utf8Reason"/> is not well-formed UTF-8 in the part written, is over <see cref="MaxReasonLength"/> bytes and <paramref name="truncation"/> is <see cref="CloseReasonTruncation.None"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryWriteUtf8(Span<byte> destination, WebSocketCloseStatus status, ReadOnlySpan<byte> utf8Reason, out int bytesWritten, CloseReasonTruncation truncation = CloseReasonTruncation.None)
     {
