@@ -7,6 +7,7 @@ using System.Text;
 using FluentAssertions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using WebSockets.CloseStatus.Tests.TestData;
 using Xunit;
 
 namespace WebSockets.CloseStatus.Tests;
@@ -157,7 +158,7 @@ public class WriterOverloadTests
             }
             """;
 
-        Compile(Calls, version).Should().BeEmpty("a literal null must bind to the string overload in C# {0}", version);
+        SourceCompiler.Errors(Calls, version).Should().BeEmpty("a literal null must bind to the string overload in C# {0}", version);
     }
 
     [Theory]
@@ -178,7 +179,7 @@ public class WriterOverloadTests
             }
             """;
 
-        Compile(OneName, version).Should().Contain(e => e.StartsWith("CS0121", StringComparison.Ordinal));
+        SourceCompiler.Errors(OneName, version).Should().Contain(e => e.StartsWith("CS0121", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -252,23 +253,5 @@ public class WriterOverloadTests
         byte[] payload = frame[6..];
         CloseFrame.Mask(payload, (uint)((frame[2] << 24) | (frame[3] << 16) | (frame[4] << 8) | frame[5]));
         return payload;
-    }
-
-    private static List<string> Compile(string source, string version)
-    {
-        LanguageVersionFacts.TryParse(version, out LanguageVersion languageVersion).Should().BeTrue();
-        IEnumerable<MetadataReference> references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(path => path.Length > 0 && !Path.GetFileName(path).StartsWith("WebSockets.CloseStatus", StringComparison.Ordinal))
-            .Append(typeof(CloseFrame).Assembly.Location)
-            .Select(path => MetadataReference.CreateFromFile(path));
-        CSharpCompilation compilation = CSharpCompilation.Create(
-            "LiteralNull" + version.Replace(".", "_", StringComparison.Ordinal),
-            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(languageVersion))],
-            references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
-        return [.. compilation.GetDiagnostics()
-            .Where(d => d.Severity == DiagnosticSeverity.Error)
-            .Select(d => $"{d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)} at {d.Location.GetLineSpan().StartLinePosition}")];
     }
 }

@@ -5,6 +5,7 @@ using System.Linq;
 using FluentAssertions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using WebSockets.CloseStatus.Tests.TestData;
 using Xunit;
 
 namespace WebSockets.CloseStatus.Tests.Readme;
@@ -35,7 +36,7 @@ public partial class ReadmeTests
         string loop = CSharpBlocks().Single(block => block.Contains("ReadLoopAsync(CloseHandshake handshake", StringComparison.Ordinal));
         string client = CSharpBlocks().Single(block => block.Contains("var client = new CloseHandshake(WebSocketRole.Client);", StringComparison.Ordinal));
 
-        IEnumerable<string> errors = Compile(
+        IEnumerable<string> errors = SourceCompiler.Errors(
             Usings + "public static class Sample\n{\n"
             + "private static bool TryReadDataFrame(in ReadOnlySequence<byte> buffer, out int consumed) { consumed = 0; return true; }\n"
             + loop
@@ -66,7 +67,7 @@ public partial class ReadmeTests
             }
             """;
 
-        Compile(Usings + Calls, version).Should().BeEmpty("a literal null reason must bind in C# {0}", version);
+        SourceCompiler.Errors(Usings + Calls, version).Should().BeEmpty("a literal null reason must bind in C# {0}", version);
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public partial class ReadmeTests
             }
             """;
 
-        Compile(Usings + OneName, "13").Should().Contain(e => e.StartsWith("CS0121", StringComparison.Ordinal));
+        SourceCompiler.Errors(Usings + OneName, "13").Should().Contain(e => e.StartsWith("CS0121", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -106,7 +107,7 @@ public partial class ReadmeTests
             }
             """;
 
-        IEnumerable<string> errors = Compile(Usings + RefStructResult, version);
+        IEnumerable<string> errors = SourceCompiler.Errors(Usings + RefStructResult, version);
 
         if (error is null)
         {
@@ -116,23 +117,5 @@ public partial class ReadmeTests
         {
             errors.Should().Contain(e => e.StartsWith(error, StringComparison.Ordinal));
         }
-    }
-
-    private static IEnumerable<string> Compile(string source, string version)
-    {
-        LanguageVersionFacts.TryParse(version, out LanguageVersion languageVersion).Should().BeTrue();
-        IEnumerable<MetadataReference> references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator)
-            .Where(path => path.Length > 0 && !Path.GetFileName(path).StartsWith("WebSockets.CloseStatus", StringComparison.Ordinal))
-            .Append(typeof(CloseFrame).Assembly.Location)
-            .Select(path => MetadataReference.CreateFromFile(path));
-        CSharpCompilation compilation = CSharpCompilation.Create(
-            "ReadmeSample" + version.Replace(".", "_", StringComparison.Ordinal),
-            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(languageVersion))],
-            references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Disable));
-        return compilation.GetDiagnostics()
-            .Where(d => d.Severity == DiagnosticSeverity.Error)
-            .Select(d => $"{d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)} at {d.Location.GetLineSpan().StartLinePosition}");
     }
 }
