@@ -173,4 +173,82 @@ public class TruncationContractTests
 
         destination[2..written].Should().Equal(Encoding.UTF8.GetBytes(reason));
     }
+
+    // The scalars a cut backs off over, by UTF-8 width at each edge of the width classes (RFC 3629 §3): U+007F and U+0080,
+    // U+07FF and U+0800, U+FFFD, and a surrogate pair.
+    private static readonly string[] s_edgeScalars = ["\u007F", "\u0080", "\u07FF", "\u0800", "\uFFFD", "\U0001F44B"];
+
+    public static TheoryData<string> ReasonsCutAtEveryWidth()
+    {
+        var data = new TheoryData<string>();
+        foreach (string first in s_edgeScalars)
+        {
+            foreach (string second in s_edgeScalars)
+            {
+                // ASCII up to just before 120 bytes, then two scalars that straddle the cut, then more than fits.
+                for (int ascii = 113; ascii <= 121; ascii++)
+                {
+                    data.Add(new string('a', ascii) + first + second + "zzzzzz");
+                }
+            }
+        }
+
+        return data;
+    }
+
+    // RFC 6455 §5.5: with TruncateWithEllipsis a reason that fits is written whole, and one that does not keeps its longest
+    // prefix of whole scalars within 120 bytes, then "…". The expected bytes come from the runtime's own encoder, scalar by scalar; the destination is
+    // filled with distinct bytes first, so that a byte past the payload that was written and not put back shows.
+    [Theory]
+    [MemberData(nameof(ReasonsCutAtEveryWidth))]
+    public void TruncateWithEllipsis_CutsAtTheLastWholeScalarWithin120Bytes_AndLeavesTheRestOfTheDestination(string reason)
+    {
+        var kept = new StringBuilder();
+        int keptBytes = 0;
+        foreach (Rune rune in reason.EnumerateRunes())
+        {
+            if (keptBytes + rune.Utf8SequenceLength > ClosePayload.MaxReasonLength - 3)
+            {
+                break;
+            }
+
+            kept.Append(rune.ToString());
+            keptBytes += rune.Utf8SequenceLength;
+        }
+
+        byte[] whole = Encoding.UTF8.GetBytes(reason);
+        byte[] expected = whole.Length <= ClosePayload.MaxReasonLength
+            ? [0x03, 0xE8, .. whole]
+            : [0x03, 0xE8, .. Encoding.UTF8.GetBytes(kept.ToString()), 0xE2, 0x80, 0xA6];
+        foreach (int length in new[] { ClosePayload.MaxLength, ClosePayload.MaxLength + 6 })
+        {
+            byte[] destination = [.. Enumerable.Range(0, length).Select(i => (byte)(i * 7 + 3))];
+            byte[] before = (byte[])destination.Clone();
+
+            ClosePayload.TryWrite(destination, WebSocketCloseStatus.NormalClosure, reason, out int written, CloseReasonTruncation.TruncateWithEllipsis).Should().BeTrue();
+
+            destination[..written].Should().Equal(expected);
+            destination[written..].Should().Equal(before[written..], "no byte past the payload changes");
+        }
+    }
+
+    // A UTF-8 reason of exactly 123 bytes fits: no truncation asks for a cut, not even TruncateWithEllipsis (§5.5).
+    [Theory]
+    [InlineData(CloseReasonTruncation.Truncate)]
+    [InlineData(CloseReasonTruncation.TruncateWithEllipsis)]
+    public void TryWriteUtf8_AReasonOfExactly123Bytes_IsWrittenWhole(CloseReasonTruncation truncation)
+    {
+        byte[] reason = Encoding.UTF8.GetBytes(new string('b', 120) + "é" + "c");
+        reason.Should().HaveCount(ClosePayload.MaxReasonLength);
+        byte[] destination = new byte[ClosePayload.MaxLength];
+
+        ClosePayload.TryWriteUtf8(destination, WebSocketCloseStatus.NormalClosure, reason, out int written, truncation).Should().BeTrue();
+
+        destination[..written].Should().Equal([0x03, 0xE8, .. reason]);
+
+        // Nothing is cut from it, so an ill-formed byte near its end is in the part written: a caller mistake (§8.1).
+        reason[^2] = 0xFF;
+        Action write = () => ClosePayload.TryWriteUtf8(new byte[ClosePayload.MaxLength], WebSocketCloseStatus.NormalClosure, reason, out _, truncation);
+        write.Should().Throw<ArgumentException>().WithParameterName("utf8Reason");
+    }
 }
