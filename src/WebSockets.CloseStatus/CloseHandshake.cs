@@ -43,6 +43,9 @@ public sealed partial class CloseHandshake
     private string? _failureReason; // with Flags.Failed; the caller's string, validated by Fail, kept rather than copied
     private string? _description; // CloseStatusDescription, once decoded; null until then
 
+    // The drain's registration while one tracks this connection: a second Track throws rather than close it twice.
+    internal WebSocketDrainRegistration? DrainRegistration;
+
     /// <summary>Initializes the closing handshake of a connection that is open.</summary>
     /// <param name="role">This endpoint's role: a client masks the close frames it writes and waits for the server to close TCP.</param>
     /// <param name="mode">Which status codes the peer's close may carry; chosen once for the connection.</param>
@@ -222,6 +225,9 @@ public sealed partial class CloseHandshake
         _failureReason = reason;
         Set(Flags.Failed, CloseInitiator.Local);
     }
+
+    // Whether the stack's timer ran out (ReportTimeout), for the drain's report.
+    internal bool TimedOut => Has(Flags.TimedOut);
 
     private int ReasonLength => Has(Flags.Received) ? _reasonLength : 0;
 

@@ -25,7 +25,7 @@ namespace WebSockets.CloseStatus;
 /// only the caller's own mistakes throw.
 /// </para>
 /// </remarks>
-public sealed class WebSocketCloser
+public sealed class WebSocketCloser : IDrainTarget
 {
     private const string CanceledMessage = "The close's cancellation token was cancelled before the closing handshake finished, so the connection was aborted.";
 
@@ -91,7 +91,14 @@ public sealed class WebSocketCloser
     }
 
     // The drain that tracks this connection, if any; set once, under the drain's lock.
-    internal WebSocketDrain? Drain { get; set; }
+    private WebSocketDrain? _drain;
+
+    WebSocketDrain? IDrainTarget.Drain { get => _drain; set => _drain = value; }
+
+    // A connection read through something other than the closer (a WebSocketStream that owns the socket) ends unseen.
+    bool IDrainTarget.HasEnded => WebSocket.State is WebSocketState.Closed or WebSocketState.Aborted;
+
+    Task IDrainTarget.Ended => _completion.Task;
 
     /// <summary>Gets the socket this closer closes.</summary>
     public WebSocket WebSocket { get; }
@@ -478,7 +485,7 @@ public sealed class WebSocketCloser
         deadline?.Dispose();
         cancellation.Dispose();
         _completion.TrySetResult(Describe(failure));
-        Drain?.Untrack(this);
+        _drain?.Untrack(this);
     }
 
     private WebSocketCloseResult Describe(Exception? failure)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 using WebSockets.CloseStatus.Internal;
@@ -11,22 +12,26 @@ namespace WebSockets.CloseStatus;
 /// <remarks>
 /// <para>
 /// Track each connection's <see cref="WebSocketCloser"/> when it is accepted; it leaves the set by itself when its
-/// connection ends. One that ends around its closer (an app reading through a <c>WebSocketStream</c> that owns the
+/// connection ends. A custom stack tracks its <see cref="CloseHandshake"/> instead, and disposes the
+/// <see cref="WebSocketDrainRegistration"/> it gets when the connection ends. One that ends around its closer (an app reading through a <c>WebSocketStream</c> that owns the
 /// socket) is dropped once its socket is closed, when the set has doubled or the drain starts. <see cref="DrainAsync"/> (from <c>IHostApplicationLifetime.ApplicationStopping</c>, say) closes every
 /// connection with <see cref="WebSocketDrainOptions.CloseStatus"/> at a moment drawn uniformly from the window, waits for
 /// each close (bounded by its closer's timeout), aborts what is left at the deadline, and reports how each ended.
 /// While it drains, <see cref="IsDraining"/> is <see langword="true"/>: refuse new connections before their upgrade.
 /// </para>
-/// <para>Tracking and untracking take a lock and a hash set slot, and allocate nothing once the set has grown.</para>
+/// <para>Tracking a closer and untracking it take a lock and a hash set slot, and allocate nothing once the set has grown; a handshake's registration is one object and its token source.</para>
 /// </remarks>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The abort source is never disposed: registrations hand its token to stacks that may outlive the drain, and it holds no unmanaged resource.")]
 public sealed class WebSocketDrain
 {
     private readonly object _gate = new();
-    private readonly HashSet<WebSocketCloser> _open = [];
+    private readonly HashSet<IDrainTarget> _open = [];
     private readonly List<Task<WebSocketCloseResult>> _late = [];
     private readonly WebSocketDrainOptions _options;
+    // Cancelled at the deadline, or by DrainAsync's token: what is still open is aborted. Made here, so that a custom
+    // stack's registration carries its token from the start; never disposed, as registrations may outlive the drain.
+    private readonly CancellationTokenSource _abort = new();
     private Task<WebSocketDrainReport>? _drain;
-    private CancellationToken _deadline;
     private volatile bool _draining;
     private int _pruneAt = MinPrune; // the set's size at which Track next drops connections that ended unseen
 
@@ -52,6 +57,8 @@ public sealed class WebSocketDrain
         }
     }
 
+    internal object Gate => _gate;
+
     /// <summary>Tracks a connection until it ends; one that comes while the drain runs is closed at once.</summary>
     /// <param name="closer">The connection's closer, whose receive loop runs or is about to.</param>
     /// <exception cref="ArgumentNullException"><paramref name="closer"/> is <see langword="null"/>.</exception>
@@ -63,39 +70,53 @@ public sealed class WebSocketDrain
             ThrowHelper.ThrowArgumentNull(nameof(closer));
         }
 
-        bool late;
+        IDrainTarget target = closer;
         lock (_gate)
         {
-            if (closer.Drain is { } other && other != this)
+            if (target.Drain is { } other && other != this)
             {
                 ThrowHelper.ThrowTrackedElsewhere();
             }
 
-            if (closer.Drain is not null || closer.Completion.IsCompleted)
+            if (target.Drain is not null || closer.Completion.IsCompleted)
             {
                 return;
             }
-
-            closer.Drain = this;
-            late = _draining;
-            if (!late)
-            {
-                _open.Add(closer);
-                if (_open.Count >= _pruneAt)
-                {
-                    Prune();
-                }
-            }
         }
 
-        if (late)
+        Add(target);
+    }
+
+    /// <summary>Tracks a custom stack's connection through its closing handshake, until the stack disposes the registration; one that comes while the drain runs is asked to close at once.</summary>
+    /// <param name="handshake">The connection's closing handshake, whose stack watches the registration's tokens.</param>
+    /// <returns>The tokens by which the drain asks the stack to close or abort the connection; dispose it when the connection has ended. A handshake whose transport is closed already is not tracked, and its registration's tokens never fire.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="handshake"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">A registration of <paramref name="handshake"/>, of this drain or another, has not been disposed.</exception>
+    public WebSocketDrainRegistration Track(CloseHandshake handshake)
+    {
+        if (handshake is null)
         {
-            Task<WebSocketCloseResult> closing = closer.CloseAsync(_options.CloseStatus, _options.StatusDescription, _deadline);
-            lock (_gate)
-            {
-                _late.Add(closing);
-            }
+            ThrowHelper.ThrowArgumentNull(nameof(handshake));
         }
+
+        var registration = new WebSocketDrainRegistration(handshake, _options, _abort.Token);
+        lock (_gate)
+        {
+            if (handshake.DrainRegistration is not null)
+            {
+                ThrowHelper.ThrowHandshakeTracked();
+            }
+
+            if (handshake.State == CloseHandshakeState.Closed)
+            {
+                return registration;
+            }
+
+            handshake.DrainRegistration = registration;
+        }
+
+        Add(registration);
+        return registration;
     }
 
     /// <summary>Closes every tracked connection, spread over the window and within the deadline, and reports how they ended; a second call returns the first one's task.</summary>
@@ -116,25 +137,51 @@ public sealed class WebSocketDrain
         }
     }
 
+    private void Add(IDrainTarget target)
+    {
+        bool late;
+        lock (_gate)
+        {
+            target.Drain = this;
+            late = _draining;
+            if (!late)
+            {
+                _open.Add(target);
+                if (_open.Count >= _pruneAt)
+                {
+                    Prune();
+                }
+            }
+        }
+
+        if (late)
+        {
+            Task<WebSocketCloseResult> closing = target.CloseAsync(_options.CloseStatus, _options.StatusDescription, _abort.Token);
+            lock (_gate)
+            {
+                _late.Add(closing);
+            }
+        }
+    }
+
     // A connection whose app reads through something other than its closer (a WebSocketStream that owns the socket, a
-    // loop on the socket itself) may end without the closer seeing it: drop those whose socket has ended, each time the
-    // set has doubled, so that the set stays within about twice the live connections.
+    // loop on the socket itself), or a stack that does not dispose its registration, may end without the drain seeing
+    // it: drop those that have ended, each time the set has doubled, so that it stays within about twice the live ones.
     private void Prune()
     {
-        _ = _open.RemoveWhere(static closer => HasEnded(closer.WebSocket));
+        _ = _open.RemoveWhere(static target => target.HasEnded);
         _pruneAt = Math.Max(MinPrune, _open.Count * 2);
     }
 
-    private static bool HasEnded(System.Net.WebSockets.WebSocket webSocket) =>
-        webSocket.State is System.Net.WebSockets.WebSocketState.Closed or System.Net.WebSockets.WebSocketState.Aborted;
-
-    internal void Untrack(WebSocketCloser closer)
+    internal void Untrack(IDrainTarget target)
     {
         lock (_gate)
         {
-            _open.Remove(closer);
+            _open.Remove(target);
         }
     }
+
+    internal void UntrackLocked(IDrainTarget target) => _open.Remove(target);
 
     // Each connection's moment within the window, drawn uniformly: I/O-free, so a seeded source gives the same schedule.
     internal static void Schedule(Span<TimeSpan> moments, TimeSpan window, Random random)
@@ -150,27 +197,27 @@ public sealed class WebSocketDrain
         long started = Stopwatch.GetTimestamp();
         WebSocketCloseStatus status = _options.CloseStatus;
         string? reason = _options.StatusDescription;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.Deadline);
-        WebSocketCloser[] closers;
+        using CancellationTokenRegistration link = cancellationToken.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abort);
+        _abort.CancelAfter(_options.Deadline);
+        CancellationToken deadline = _abort.Token;
+        IDrainTarget[] targets;
         lock (_gate)
         {
-            _deadline = deadline.Token;
             Prune();
-            closers = new WebSocketCloser[_open.Count];
-            _open.CopyTo(closers);
+            targets = new IDrainTarget[_open.Count];
+            _open.CopyTo(targets);
         }
 
-        var moments = new TimeSpan[closers.Length];
+        var moments = new TimeSpan[targets.Length];
         Schedule(moments, _options.Window, _options.Random ?? SharedRandom.Instance);
-        var closes = new List<Task<WebSocketCloseResult>>(closers.Length);
-        for (int i = 0; i < closers.Length; i++)
+        var closes = new List<Task<WebSocketCloseResult>>(targets.Length);
+        for (int i = 0; i < targets.Length; i++)
         {
-            closes.Add(CloseAtAsync(closers[i], moments[i], status, reason, deadline.Token));
+            closes.Add(CloseAtAsync(targets[i], moments[i], status, reason, deadline));
         }
 
         // Connections tracked while this ran were closed at once; wait for them too.
-        var results = new List<WebSocketCloseResult>(closers.Length);
+        var results = new List<WebSocketCloseResult>(targets.Length);
         while (closes.Count > 0)
         {
             results.AddRange(await Task.WhenAll(closes).ConfigureAwait(false));
@@ -203,14 +250,14 @@ public sealed class WebSocketDrain
         return new WebSocketDrainReport(clean, remoteFirst, timedOut, aborted, elapsed, _options.KeepResults ? results : []);
     }
 
-    private static async Task<WebSocketCloseResult> CloseAtAsync(WebSocketCloser closer, TimeSpan moment, WebSocketCloseStatus status, string? reason, CancellationToken deadline)
+    private static async Task<WebSocketCloseResult> CloseAtAsync(IDrainTarget target, TimeSpan moment, WebSocketCloseStatus status, string? reason, CancellationToken deadline)
     {
-        if (moment > TimeSpan.Zero && !closer.Completion.IsCompleted)
+        if (moment > TimeSpan.Zero && target.Ended is { IsCompleted: false } ended)
         {
             // The connection may end by itself meanwhile; the deadline cuts the wait, and the close below then aborts.
-            await Task.WhenAny(Task.Delay(moment, deadline), closer.Completion).ConfigureAwait(false);
+            await Task.WhenAny(Task.Delay(moment, deadline), ended).ConfigureAwait(false);
         }
 
-        return await closer.CloseAsync(status, reason, deadline).ConfigureAwait(false);
+        return await target.CloseAsync(status, reason, deadline).ConfigureAwait(false);
     }
 }

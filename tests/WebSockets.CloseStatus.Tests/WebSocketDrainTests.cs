@@ -284,7 +284,7 @@ public class WebSocketDrainTests
         new WebSocketDrain().Track(closer);
 
         FluentActions.Invoking(() => new WebSocketDrain().Track(closer)).Should().Throw<InvalidOperationException>().WithMessage("*Another WebSocketDrain*");
-        FluentActions.Invoking(() => new WebSocketDrain().Track(null!)).Should().Throw<ArgumentNullException>().WithParameterName("closer");
+        FluentActions.Invoking(() => new WebSocketDrain().Track((WebSocketCloser)null!)).Should().Throw<ArgumentNullException>().WithParameterName("closer");
         var options = new WebSocketDrainOptions();
         FluentActions.Invoking(() => options.CloseStatus = Status.Empty).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*1005*");
         FluentActions.Invoking(() => options.Window = TimeSpan.FromSeconds(-1)).Should().Throw<ArgumentOutOfRangeException>().WithMessage("*-1000 ms*");

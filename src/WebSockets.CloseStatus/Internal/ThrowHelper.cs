@@ -143,6 +143,10 @@ internal static class ThrowHelper
         throw new InvalidOperationException("Another WebSocketDrain tracks this connection; one drain closes it.");
 
     [DoesNotReturn]
+    public static void ThrowHandshakeTracked() =>
+        throw new InvalidOperationException("A WebSocketDrain tracks this handshake already; dispose its registration when the connection ends, before tracking it again.");
+
+    [DoesNotReturn]
     public static void ThrowSecondCloser() =>
         throw new InvalidOperationException(
             "This WebSocket already has a WebSocketCloser; a second would read beside the first. Close through the first (CloseGracefullyAsync does so by itself).");

@@ -11,8 +11,10 @@ namespace ReadmeSamples;
 
 public static class ClosingSamples
 {
+#nullable disable // the loop compiles as C# 7.3, which has no annotations: the drain's registration is optional
     // Reads until TCP closes; each call to the handshake returns what to do next.
-    public static async Task ReadLoopAsync(CloseHandshake handshake, IDuplexPipe transport, TimeSpan timeout, CancellationToken ct)
+    public static async Task ReadLoopAsync(CloseHandshake handshake, IDuplexPipe transport, TimeSpan timeout, CancellationToken ct,
+        WebSocketDrainRegistration drain = null)
     {
         byte[] close = new byte[CloseFrame.MaxLength];
         CloseHandshakeAction action = handshake.Action;   // AwaitClose after a close of ours
@@ -51,6 +53,15 @@ public static class ClosingSamples
                     continue;
                 }
 
+                if (read.IsCanceled && drain != null && !handshake.IsCloseSent)   // the drain's turn (below)
+                {
+                    transport.Input.AdvanceTo(read.Buffer.Start);
+                    action = handshake.WriteClose(close, drain.CloseStatus, drain.StatusDescription, out int length);
+                    await transport.Output.WriteAsync(close.AsMemory(0, length), ct);
+                    timer.CancelAfter(timeout);
+                    continue;
+                }
+
                 ReadOnlySequence<byte> buffer = read.Buffer;
                 int consumed;
                 if (!handshake.CanReceiveData || CloseFrame.IsCloseFrame(buffer))   // the opcode, past empty segments
@@ -69,6 +80,18 @@ public static class ClosingSamples
 
                 transport.Input.AdvanceTo(buffer.GetPosition(consumed), consumed == 0 ? buffer.End : buffer.GetPosition(consumed));
             }
+        }
+    }
+
+#nullable restore
+
+    public static async Task ServeTrackedAsync(WebSocketDrain shutdown, CloseHandshake handshake, IDuplexPipe transport, TimeSpan timeout, CancellationToken ct)
+    {
+        using (WebSocketDrainRegistration drain = shutdown.Track(handshake))   // leaves the drain's set when disposed
+        using (drain.CloseRequested.Register(() => transport.Input.CancelPendingRead()))   // its turn: the loop closes
+        using (var aborted = CancellationTokenSource.CreateLinkedTokenSource(ct, drain.AbortRequested))   // its deadline
+        {
+            await ReadLoopAsync(handshake, transport, timeout, aborted.Token, drain);
         }
     }
 

@@ -56,6 +56,32 @@ public sealed class LegacyDrain
         return report.Total + " " + report.Clean + " " + report.TimedOut + " " + report.Aborted + " " + _drain.IsDraining + " " + spread + results;
     }
 
+    // A custom stack's connection, tracked through its handshake: at its turn the drain cancels CloseRequested, and the
+    // stack closes through the handshake (here the server's answer and its end of TCP come at once) and disposes.
+    public async Task<string> DrainHandshakeAsync(CancellationToken cancellationToken)
+    {
+        WebSocketDrainOptions options = new WebSocketDrainOptions();
+        options.CloseStatus = CloseStatus.EndpointUnavailable;
+        options.Window = TimeSpan.Zero;
+        options.KeepResults = true;
+        WebSocketDrain drain = new WebSocketDrain(options);
+        CloseHandshake handshake = new CloseHandshake(WebSocketRole.Client);
+        WebSocketDrainRegistration registration = drain.Track(handshake);
+        byte[] frame = new byte[CloseFrame.MaxLength];
+        registration.CloseRequested.Register(delegate
+        {
+            int written;
+            handshake.WriteClose(frame, registration.CloseStatus, registration.StatusDescription, out written);
+            handshake.ReceiveClose(ClosePayload.Create(registration.CloseStatus, null));
+            handshake.ReportTransportClosed();
+            registration.Dispose();
+        });
+
+        WebSocketDrainReport report = await drain.DrainAsync(cancellationToken);
+        WebSocketCloseResult result = report.Results[0];
+        return report.Total + " " + report.Clean + " " + result.SentStatus + "/" + result.WasClean + "/" + result.Initiator + " " + drain.Count;
+    }
+
     private static async Task ReceiveUntilClosedAsync(WebSocketCloser closer, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[1024];

@@ -79,6 +79,8 @@ Check(legacyDrain.Count == 3, "the C# 7.3 library tracks its connections");
 string drainReport = await legacyDrain.DrainAsync(patience.Token);
 Check(drainReport == "3 3 0 0 True True" + string.Concat(Enumerable.Repeat(" EndpointUnavailable/True/Local", 3)), "the C# 7.3 library's drain: " + drainReport);
 Check(legacyDrain.Count == 0, "a drained connection leaves the set");
+string handshakeDrain = await legacyDrain.DrainHandshakeAsync(patience.Token);
+Check(handshakeDrain == "1 1 EndpointUnavailable/True/Local 0", "the C# 7.3 library's drain of a custom stack: " + handshakeDrain);
 drained.ForEach(socket => socket.Dispose());
 
 // A client that stays: the app's shutdown closes it with 1012, and the client's reply completes the handshake.
