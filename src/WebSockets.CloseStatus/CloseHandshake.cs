@@ -185,8 +185,15 @@ public sealed partial class CloseHandshake
     }
 
     /// <summary>Reports that the transport closed: by end of stream, by a reset, or because the stack closed it (§7.1.4).</summary>
-    /// <remarks>Allowed at any point; the result is final afterwards, and the action is <see cref="CloseHandshakeAction.None"/>. A second call changes nothing.</remarks>
-    public void ReportTransportClosed() => _flags |= Flags.Closed;
+    /// <remarks>
+    /// Allowed at any point; the result is final afterwards, and the action is <see cref="CloseHandshakeAction.None"/>. A second call changes nothing.
+    /// A connection tracked by a <see cref="WebSocketDrain"/> leaves it here, as if its registration were disposed.
+    /// </remarks>
+    public void ReportTransportClosed()
+    {
+        _flags |= Flags.Closed;
+        DrainRegistration?.Dispose();
+    }
 
     /// <summary>Reports that the stack's timer ran out while it awaited the peer's close frame or, as a client, the server's closing of TCP.</summary>
     /// <returns>

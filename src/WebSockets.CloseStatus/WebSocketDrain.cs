@@ -87,11 +87,11 @@ public sealed class WebSocketDrain
         Add(target);
     }
 
-    /// <summary>Tracks a custom stack's connection through its closing handshake, until the stack disposes the registration; one that comes while the drain runs is asked to close at once.</summary>
+    /// <summary>Tracks a custom stack's connection through its closing handshake, until the stack reports the transport closed or disposes the registration; one that comes while the drain runs is asked to close at once.</summary>
     /// <param name="handshake">The connection's closing handshake, whose stack watches the registration's tokens.</param>
-    /// <returns>The tokens by which the drain asks the stack to close or abort the connection; dispose it when the connection has ended. A handshake whose transport is closed already is not tracked, and its registration's tokens never fire.</returns>
+    /// <returns>The tokens by which the drain asks the stack to close or abort the connection; dispose it when the connection has ended. A handshake whose transport is closed already is not tracked, and its registration's <see cref="WebSocketDrainRegistration.CloseRequested"/> never fires.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="handshake"/> is <see langword="null"/>.</exception>
-    /// <exception cref="InvalidOperationException">A registration of <paramref name="handshake"/>, of this drain or another, has not been disposed.</exception>
+    /// <exception cref="InvalidOperationException">A drain, this one or another, tracks <paramref name="handshake"/> already.</exception>
     public WebSocketDrainRegistration Track(CloseHandshake handshake)
     {
         if (handshake is null)

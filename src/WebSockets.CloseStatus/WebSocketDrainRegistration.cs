@@ -16,9 +16,9 @@ namespace WebSockets.CloseStatus;
 /// hands the request to the loop.
 /// </para>
 /// <para>
-/// Dispose the registration once the stack has reported the transport closed (<see cref="CloseHandshake.ReportTransportClosed"/>) and
-/// before it resets the handshake for another connection: the drain then reads the handshake's result for its report, and
-/// the connection leaves the set. One that is not disposed leaves it when the drain finds its handshake closed.
+/// The connection leaves the drain when the stack reports the transport closed (<see cref="CloseHandshake.ReportTransportClosed"/>),
+/// and the drain takes the handshake's result for its report. Dispose the registration too (a <c>using</c> block), so that a
+/// connection that ends by an exception, without that report, leaves as well; it is then reported aborted.
 /// </para>
 /// </remarks>
 public sealed class WebSocketDrainRegistration : IDisposable, IDrainTarget
@@ -72,7 +72,7 @@ public sealed class WebSocketDrainRegistration : IDisposable, IDrainTarget
         }
     }
 
-    /// <summary>Reports that the connection has ended, and stops tracking it; a second call does nothing.</summary>
+    /// <summary>Reports that the connection has ended, and stops tracking it; a call after the transport closed, or a second call, does nothing.</summary>
     /// <remarks>While the drain runs, the handshake's result (its close code and reason, whether it was clean, who closed first) goes into the drain's report.</remarks>
     public void Dispose()
     {
@@ -132,20 +132,20 @@ public sealed class WebSocketDrainRegistration : IDisposable, IDrainTarget
 
         lock (_drain!.Gate)
         {
-            // Disposed, or closed but not disposed (the stack no longer changes the handshake): the handshake's result.
-            // Otherwise the stack still owns the handshake, so the drain reports what it knows: the connection had not
-            // ended by the deadline, and its abort was requested (AbortRequested is the deadline's token).
+            // Ended (the stack no longer changes the handshake): the handshake's result. Otherwise the stack still owns the
+            // handshake, so the drain reports what it knows: the connection had not ended by the deadline, who had
+            // started closing is unknown, and its abort was requested (AbortRequested is the deadline's token).
             return _result ??= IsTransportClosed
                 ? Describe(failure)
                 : new WebSocketCloseResult(
                     WebSocketCloseStatus.AbnormalClosure,
                     string.Empty,
                     wasClean: false,
-                    CloseInitiator.Local,
+                    initiator: null,
                     timedOut: false,
                     aborted: true,
                     sentStatus: null,
-                    failure ?? new OperationCanceledException("The connection had not ended by the drain's deadline; its abort was requested.", deadline));
+                    failure ?? new OperationCanceledException("The connection had not ended by the drain's deadline, or when its token was cancelled; its abort was requested.", deadline));
         }
     }
 

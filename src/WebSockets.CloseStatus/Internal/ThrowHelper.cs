@@ -144,7 +144,7 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void ThrowHandshakeTracked() =>
-        throw new InvalidOperationException("A WebSocketDrain tracks this handshake already; dispose its registration when the connection ends, before tracking it again.");
+        throw new InvalidOperationException("A WebSocketDrain tracks this handshake already, until it reports the transport closed or its registration is disposed.");
 
     [DoesNotReturn]
     public static void ThrowSecondCloser() =>

@@ -14,7 +14,7 @@ public static class ClosingSamples
 #nullable disable // the loop compiles as C# 7.3, which has no annotations: the drain's registration is optional
     // Reads until TCP closes; each call to the handshake returns what to do next.
     public static async Task ReadLoopAsync(CloseHandshake handshake, IDuplexPipe transport, TimeSpan timeout, CancellationToken ct,
-        WebSocketDrainRegistration drain = null)
+        WebSocketDrainRegistration registration = null)
     {
         byte[] close = new byte[CloseFrame.MaxLength];
         CloseHandshakeAction action = handshake.Action;   // AwaitClose after a close of ours
@@ -47,16 +47,16 @@ public static class ClosingSamples
                 {
                     read = await transport.Input.ReadAsync(timer.Token);
                 }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                catch (OperationCanceledException)   // ct: abort (a drain's deadline, say); else our timer ran out
                 {
-                    action = handshake.ReportTimeout();         // CloseTransport
+                    action = ct.IsCancellationRequested ? CloseHandshakeAction.CloseTransport : handshake.ReportTimeout();
                     continue;
                 }
 
-                if (read.IsCanceled && drain != null && !handshake.IsCloseSent)   // the drain's turn (below)
+                if (read.IsCanceled && registration != null && !handshake.IsCloseSent)   // a drain's turn (below)
                 {
                     transport.Input.AdvanceTo(read.Buffer.Start);
-                    action = handshake.WriteClose(close, drain.CloseStatus, drain.StatusDescription, out int length);
+                    action = handshake.WriteClose(close, registration.CloseStatus, registration.StatusDescription, out int length);
                     await transport.Output.WriteAsync(close.AsMemory(0, length), ct);
                     timer.CancelAfter(timeout);
                     continue;
@@ -85,13 +85,13 @@ public static class ClosingSamples
 
 #nullable restore
 
-    public static async Task ServeTrackedAsync(WebSocketDrain shutdown, CloseHandshake handshake, IDuplexPipe transport, TimeSpan timeout, CancellationToken ct)
+    public static async Task ServeTrackedAsync(WebSocketDrain drain, CloseHandshake handshake, IDuplexPipe transport, TimeSpan timeout, CancellationToken ct)
     {
-        using (WebSocketDrainRegistration drain = shutdown.Track(handshake))   // leaves the drain's set when disposed
-        using (drain.CloseRequested.Register(() => transport.Input.CancelPendingRead()))   // its turn: the loop closes
-        using (var aborted = CancellationTokenSource.CreateLinkedTokenSource(ct, drain.AbortRequested))   // its deadline
+        using (WebSocketDrainRegistration registration = drain.Track(handshake))   // leaves the set when TCP closes
+        using (registration.CloseRequested.Register(() => transport.Input.CancelPendingRead()))   // its turn: the loop closes
+        using (var aborted = CancellationTokenSource.CreateLinkedTokenSource(ct, registration.AbortRequested))   // its deadline
         {
-            await ReadLoopAsync(handshake, transport, timeout, aborted.Token, drain);
+            await ReadLoopAsync(handshake, transport, timeout, aborted.Token, registration);
         }
     }
 

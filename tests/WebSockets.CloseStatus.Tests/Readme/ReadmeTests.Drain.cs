@@ -149,8 +149,9 @@ public partial class ReadmeTests
             result.SentStatus.Should().BeNull("the stack never wrote the drain's close");
             clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(280)).And.BeLessThan(TimeSpan.FromSeconds(10), "the drain waits until its deadline, not longer");
             registration.AbortRequested.IsCancellationRequested.Should().BeTrue("the deadline asks the stack to abort");
-            Func<Task> ended = () => loop.WaitAsync(s_patience);
-            await ended.Should().ThrowAsync<OperationCanceledException>("the loop's token was the deadline's");
+            await loop.WaitAsync(s_patience);   // the loop's token was the deadline's: it closed TCP and returned
+            handshake.State.Should().Be(CloseHandshakeState.Closed);
+            handshake.CloseStatus.Should().Be(WebSocketCloseStatus.AbnormalClosure);
         }
     }
 
