@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Text;
 using FluentAssertions;
@@ -248,8 +249,9 @@ public class RelayCoreTests
         relay.Core.GetAction(Client).Should().Be(CloseHandshakeAction.CloseTransport, "the proxy is the client's server (§7.1.1)");
         relay.Core.GetAction(Backend).Should().Be(CloseHandshakeAction.AwaitTransportClose, "the proxy is the backend's client: the server ends TCP");
         relay.End(Client);
+        relay.Core.GetAction(Backend).Should().Be(CloseHandshakeAction.AwaitTransportClose);
         relay.End(Backend);
-        relay.Core.IsCompleted.Should().BeTrue();
+        relay.Core.GetAction(Backend).Should().Be(CloseHandshakeAction.None);
 
         WebSocketCloseResult first = relay.Core.GetResult(initiator, null);
         first.ToString().Should().Be("1000 Normal Closure \"bye\", clean, started by Remote, sent 1000");
@@ -548,5 +550,76 @@ public class RelayCoreTests
             _ = relay.Core.GetResult(Client, null).ToString();
             _ = relay.Core.GetResult(Backend, null).ToString();
         }
+    }
+
+    [Fact]
+    public void Rfc6455_5_5_1_ASecondCloseFromASide_IsDropped_TheFirstIsItsResult()
+    {
+        var relay = new Relay();
+        relay.Feed(Backend, [.. Close(Backend, 4001, "first"), .. Close(Backend, 4002, "second")]);
+        relay.Feed(Backend, Close(Backend, 4003, "third"));
+        relay.Sent[Client].Should().Equal(Close(Backend, 4001, "first"));
+        WebSocketCloseResult result = relay.Core.GetResult(Backend, null);
+        ((int)result.CloseStatus).Should().Be(4001);
+        result.CloseStatusDescription.Should().Be("first");
+    }
+
+    [Fact]
+    public void AClosedSidesBytes_AreDropped_EvenIfTheyStillArrive()
+    {
+        var relay = new Relay();
+        relay.End(Client);
+        relay.Feed(Client, [.. From(Client, 0x82, Bytes(3)), .. Close(Client, 1000)]);
+        relay.Held(Client).Should().Be(0);
+        relay.Sent[Backend].Count.Should().Be(6 + 2 + 39, "only the 1001 for the client's dropped TCP");
+        relay.Core.GetResult(Client, null).CloseStatus.Should().Be(WebSocketCloseStatus.AbnormalClosure);
+    }
+
+    [Fact]
+    public void TheProxysClose_ASecondCallWhileTheFirstWaits_ChangesNothing()
+    {
+        var relay = new Relay();
+        relay.Feed(Backend, Frame(0x82, Bytes(10), masked: false).AsSpan(0, 5));
+        relay.CloseBothWays(WebSocketCloseStatus.ServiceRestart, "first");
+        relay.CloseBothWays(WebSocketCloseStatus.NormalClosure, "second");
+        relay.Feed(Backend, Frame(0x82, Bytes(10), masked: false).AsSpan(5));
+        Wire.Decode(relay.Sent[Client].Skip(12).ToArray()).Payload.Should().Equal(Hex.Payload(1012, "first"u8.ToArray()));
+        Wire.Decode(relay.Sent[Backend].ToArray()).Payload.Should().Equal(Hex.Payload(1012, "first"u8.ToArray()));
+    }
+
+    [Fact]
+    public void Rfc6455_7_1_5_ASidesCloseCrossingTheProxysWaitingClose_TheProxyStartedIt()
+    {
+        var relay = new Relay();
+        relay.Feed(Backend, Frame(0x82, Bytes(10), masked: false).AsSpan(0, 5));
+        relay.CloseBothWays(WebSocketCloseStatus.ServiceRestart, null);   // to the client: waits for the frame's end
+        relay.Feed(Client, Close(Client, 1000));                           // the client's own close crosses it
+        relay.Feed(Backend, Frame(0x82, Bytes(10), masked: false).AsSpan(5));
+        relay.End(Client);
+        relay.Core.GetResult(Client, null).Initiator.Should().Be(CloseInitiator.Local, "the proxy decided to close before the client's close arrived");
+    }
+
+    [Fact]
+    public void ASideThatEnded_WhileTheProxysCloseToItWaited_GetsNoClose()
+    {
+        var relay = new Relay();
+        relay.Feed(Backend, Frame(0x82, Bytes(10), masked: false).AsSpan(0, 5));
+        relay.CloseBothWays(WebSocketCloseStatus.ServiceRestart, null);
+        relay.End(Client);
+        relay.Feed(Backend, Frame(0x82, Bytes(10), masked: false).AsSpan(5));
+        relay.Sent[Client].Count.Should().Be(5, "the frame's first bytes; nothing after the client's side ended");
+        relay.Core.GetResult(Client, null).SentStatus.Should().BeNull();
+    }
+
+    [Fact]
+    public void WebSocketRelayResult_NamesBothSides()
+    {
+        var relay = new Relay();
+        relay.End(Client);
+        relay.End(Backend);
+        var result = new WebSocketRelayResult(relay.Core.GetResult(Client, null), relay.Core.GetResult(Backend, new IOException("reset")));
+        result.Client.CloseStatus.Should().Be(WebSocketCloseStatus.AbnormalClosure);
+        result.Backend.Exception!.Message.Should().Be("reset");
+        result.ToString().Should().Be("client: 1006 Abnormal Closure, not clean, aborted, started by None; backend: 1006 Abnormal Closure, not clean, aborted, started by Local, sent 1001");
     }
 }

@@ -164,7 +164,7 @@ internal sealed class RelayCore
     public int WriteDueClose(int to, Span<byte> destination) =>
         _legs[to].Pending && _legs[1 - to].Remaining == 0 ? WriteOwnClose(to, destination) : 0;
 
-    /// <summary>Reports that <paramref name="leg"/>'s stream ended (end of stream, a reset, or the proxy closed it); returns the length of a close to send to the other leg, written to <paramref name="destination"/>, or 0.</summary>
+    /// <summary>Reports that <paramref name="leg"/>'s stream ended (end of stream, a reset, or the proxy closed it); returns the length of a close to send to the other leg, written to <paramref name="destination"/>, or 0. A second report changes nothing.</summary>
     /// <remarks>
     /// A side that ended without a close frame gets the other side 1001 (<see cref="CloseRelay"/>'s mapping of 1006), or the proxy's own
     /// close if one is due. If it ended in the middle of a frame, no close can follow on the other side's stream: that side's TCP
@@ -174,11 +174,6 @@ internal sealed class RelayCore
     {
         ref Leg self = ref _legs[leg];
         ref Leg other = ref _legs[1 - leg];
-        if (self.Closed)
-        {
-            return 0;
-        }
-
         self.Closed = true;
         self.Pending = false;
         if (other.Sent || other.Closed)
@@ -199,7 +194,6 @@ internal sealed class RelayCore
 
         bool written = CloseFrame.TryWrite(destination, RoleOf(1 - leg), WebSocketCloseStatus.EndpointUnavailable, CloseRelay.GetOwnReason(WebSocketCloseStatus.AbnormalClosure), out int length);
         System.Diagnostics.Debug.Assert(written, "CloseFrame.MaxLength bytes hold any close frame.");
-        other.Initiate(CloseInitiator.Local);
         other.Send(WebSocketCloseStatus.EndpointUnavailable);
         return length;
     }
@@ -242,9 +236,6 @@ internal sealed class RelayCore
         return self.Valid && leg == Backend ? CloseHandshakeAction.AwaitTransportClose : CloseHandshakeAction.CloseTransport;
     }
 
-    /// <summary>Gets whether both legs' streams have ended.</summary>
-    public bool IsCompleted => _legs[Client].Closed && _legs[Backend].Closed;
-
     /// <summary>Gets whether a close went to <paramref name="leg"/>.</summary>
     public bool IsCloseSent(int leg) => _legs[leg].Sent;
 
@@ -255,7 +246,7 @@ internal sealed class RelayCore
         bool clean = self.Sent && self.Received && self.Valid && self.Closed;
         return new WebSocketCloseResult(
             self.Received && self.Valid ? self.ReceivedStatus : WebSocketCloseStatus.AbnormalClosure,
-            self.Received && self.Valid && self.ReasonLength > 0 ? Encoding.UTF8.GetString(_reasons, leg * ClosePayload.MaxLength, self.ReasonLength) : string.Empty,
+            Encoding.UTF8.GetString(_reasons, leg * ClosePayload.MaxLength, self.ReasonLength), // 0 bytes unless a well-formed close had a reason
             clean,
             self.Initiator,
             self.TimedOut && !self.Received,
