@@ -295,6 +295,8 @@ public class RelayCoreTests
             replacement.Masked.Should().Be(from == Client, "toward the backend the proxy is a client and masks (§5.3): {0}", why);
             replacement.Payload.Should().Equal(Hex.Payload(1002, "malformed close on the other side"u8.ToArray()));
             relay.Core.GetResult(from, null).CloseStatus.Should().Be(WebSocketCloseStatus.AbnormalClosure, "a malformed close counts as none (§7.1.7)");
+            relay.Core.GetAction(1 - from).Should().Be(CloseHandshakeAction.AwaitClose, "the 1002 went to the other side, whose reply is awaited");
+            relay.Core.GetResult(1 - from, null).SentStatus.Should().Be(WebSocketCloseStatus.ProtocolError);
 
             // The other side's reply goes back as it is; then the failed side's TCP ends at once (§7.1.7).
             relay.Feed(1 - from, Close(1 - from, 1002));
@@ -621,5 +623,26 @@ public class RelayCoreTests
         result.Client.CloseStatus.Should().Be(WebSocketCloseStatus.AbnormalClosure);
         result.Backend.Exception!.Message.Should().Be("reset");
         result.ToString().Should().Be("client: 1006 Abnormal Closure, not clean, aborted, started by None; backend: 1006 Abnormal Closure, not clean, aborted, started by Local, sent 1001");
+    }
+
+    [Fact]
+    public void TheBackendEnding_WhileTheProxysCloseWaits_GetsTheClientThatClose()
+    {
+        var ended = new Relay();
+        ended.Core.Close(WebSocketCloseStatus.ServiceRestart, "bye");
+        ended.End(Backend);
+        Wire.Decode(ended.Sent[Client].ToArray()).Payload.Should().Equal(Hex.Payload(1012, "bye"u8.ToArray()), "the backend ended at a boundary: the client gets the proxy's close");
+    }
+
+    [Fact]
+    public void Rfc6455_7_1_4_ASideThatClosed_AndEndedBeforeAnyReply_IsNotClean()
+    {
+        var relay = new Relay();
+        relay.Feed(Backend, Close(Backend, 1000, "bye"));
+        relay.End(Backend);
+        WebSocketCloseResult result = relay.Core.GetResult(Backend, null);
+        result.CloseStatus.Should().Be(WebSocketCloseStatus.NormalClosure);
+        result.WasClean.Should().BeFalse("no close went to it (§7.1.4)");
+        result.SentStatus.Should().BeNull();
     }
 }
