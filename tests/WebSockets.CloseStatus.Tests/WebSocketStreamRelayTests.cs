@@ -169,6 +169,7 @@ public class WebSocketStreamRelayTests
 
         WebSocketRelayResult result = await closing.WaitAsync(s_limit);
         (await run).Should().BeSameAs(result);
+        proxied.Relay.Completion.Should().BeSameAs(run);
         result.Client.ToString().Should().Be("1012 Service Restart, clean, started by Local, sent 1012");
         result.Backend.ToString().Should().Be("1012 Service Restart \"bye\", clean, started by Local, sent 1012");
     }
