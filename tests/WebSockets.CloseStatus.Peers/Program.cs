@@ -69,6 +69,7 @@ internal static class Program
             {
                 string pythonDirectory = Path.Combine(Path.GetDirectoryName(nodeDirectory.TrimEnd('/'))!, "python");
                 results.AddRange(await RelayPeer.RunAsync(nodeDirectory, python, pythonDirectory, () => Interlocked.Increment(ref s_nextId)));
+                results.AddRange(await RelayPeer.RunDotNetClientAsync(nodeDirectory, () => Interlocked.Increment(ref s_nextId)));
                 continue;
             }
 

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Sockets;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -21,6 +22,8 @@ internal static class RelayPeer
     private const string OwnReason1006 = "1006 Abnormal Closure on the other side";
     private const string MalformedReason = "malformed close on the other side";
     private const string ShutdownReason = "proxy shutting down";
+    private const string PythonPeers = "Node ws ↔ relay ↔ Python websockets";
+    private const string DotNetPeers = ".NET ClientWebSocket ↔ relay ↔ Node ws";
 
     private static readonly int[] s_codes = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999];
     private static readonly string[] s_malformed = ["03", "03ED", "03E8FF", "03E8EDA080", "1388"];
@@ -50,7 +53,7 @@ internal static class RelayPeer
         var rows = new List<Row>();
         foreach (Case @case in Cases(nextId))
         {
-            rows.Add(await Program.Guarded("Node ws ↔ relay ↔ Python websockets", "relay", @case.Client, async () =>
+            rows.Add(await Program.Guarded(PythonPeers, "relay", @case.Client, async () =>
             {
                 string target = $"/?s={Uri.EscapeDataString(JsonSerializer.Serialize(@case.Client))}&b={Uri.EscapeDataString(JsonSerializer.Serialize(@case.Backend))}";
                 await client.SendAsync(new { url = $"ws://127.0.0.1:{port}{target}" });
@@ -79,6 +82,120 @@ internal static class RelayPeer
         }
 
         return rows;
+    }
+
+    /// <summary>The other way round: .NET's <see cref="ClientWebSocket"/> as the client, Node ws as the backend (its server role).</summary>
+    public static async Task<List<Row>> RunDotNetClientAsync(string nodeDirectory, Func<int> nextId)
+    {
+        using NodePeer backend = NodePeer.Start(nodeDirectory, "ws-peer.mjs", "server");
+        int backendPort = (await backend.ReadAsync(TimeSpan.FromSeconds(15))).GetProperty("port").GetInt32();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var rows = new List<Row>();
+        foreach (Case @case in DotNetCases(nextId))
+        {
+            rows.Add(await Program.Guarded(DotNetPeers, "relay", @case.Client, async () =>
+            {
+                using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+                var uri = new Uri($"ws://127.0.0.1:{port}/?s={Uri.EscapeDataString(JsonSerializer.Serialize(@case.Backend))}");
+                Task<Outcome> client = RunClientWebSocketAsync(uri, @case.Client, cancel.Token);
+                using Socket clientSocket = await listener.AcceptSocketAsync(cancel.Token);
+                using var backendSocket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await backendSocket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, backendPort), cancel.Token);
+                var clientStream = new NetworkStream(clientSocket, ownsSocket: true);
+                var backendStream = new NetworkStream(backendSocket, ownsSocket: true);
+                await CopyHeadAsync(clientStream, backendStream, cancel.Token);
+                await CopyHeadAsync(backendStream, clientStream, cancel.Token);
+
+                var relay = new WebSocketStreamRelay(clientStream, backendStream, new WebSocketCloseOptions { Timeout = TimeSpan.FromSeconds(3) });
+                Task<WebSocketRelayResult> run = relay.RunAsync(cancel.Token);
+                if (@case.ProxyCloses)
+                {
+                    await Task.Delay(100, cancel.Token);
+                    _ = relay.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, ShutdownReason, cancel.Token);
+                }
+
+                WebSocketRelayResult result = await run.WaitAsync(TimeSpan.FromSeconds(15), cancel.Token);
+                Outcome atClient = await client.WaitAsync(TimeSpan.FromSeconds(15), cancel.Token);
+                Outcome atBackend = ToOutcome(await backend.ReadAsync(TimeSpan.FromSeconds(15)), @case.Backend.Id);
+                return Check(@case, result, atClient, atBackend, DotNetPeers);
+            }));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Codes and reasons .NET can send and report exactly: not 1005, which System.Net reports as 1000, nor a malformed close, which it cannot send.</summary>
+    private static IEnumerable<Case> DotNetCases(Func<int> nextId)
+    {
+        Scenario Wait(int id) => new(id, "wait");
+        foreach (bool fromClient in new[] { true, false })
+        {
+            string side = fromClient ? "client" : "backend";
+            foreach (int code in new[] { 1000, 1001, 1008, 1011, 1012, 1014, 3000, 4999 })
+            {
+                foreach (string reason in new[] { "", s_reasons[0], s_reasons[4] })
+                {
+                    int id = nextId();
+                    var closing = new Scenario(id, Kinds.PeerCloses, code, reason);
+                    yield return new Case($"{side} closes", fromClient ? closing : Wait(id), fromClient ? Wait(id) : closing);
+                }
+            }
+
+            int vanishId = nextId();
+            var vanishing = new Scenario(vanishId, Kinds.PeerVanishes);
+            yield return new Case($"{side} drops TCP", fromClient ? vanishing : Wait(vanishId), fromClient ? Wait(vanishId) : vanishing);
+        }
+
+        foreach (string hex in s_malformed)
+        {
+            int id = nextId();
+            yield return new Case("backend sends a malformed close", Wait(id), new Scenario(id, Kinds.PeerMalformed, Malformed: hex));
+        }
+
+        int shutdownId = nextId();
+        yield return new Case("the proxy shuts down", Wait(shutdownId), Wait(shutdownId), ProxyCloses: true);
+    }
+
+    /// <summary>A <see cref="ClientWebSocket"/> written as apps write it: it closes, or drops, or echoes the close it receives.</summary>
+    private static async Task<Outcome> RunClientWebSocketAsync(Uri uri, Scenario plan, CancellationToken cancellationToken)
+    {
+        using var client = new ClientWebSocket();
+        await client.ConnectAsync(uri, cancellationToken);
+        try
+        {
+            if (plan.Kind == Kinds.PeerVanishes)
+            {
+                await Task.Delay(50, cancellationToken);
+                client.Abort();
+                // .NET gives no status for a connection it ended without a close; it is what §7.1.5 calls 1006.
+                return new Outcome(1006, "", false, "Aborted");
+            }
+
+            if (plan.Kind == Kinds.PeerCloses)
+            {
+                await client.CloseOutputAsync((System.Net.WebSockets.WebSocketCloseStatus)plan.Code!.Value, plan.Reason, cancellationToken);
+            }
+
+            byte[] buffer = new byte[256];
+            while (client.State is WebSocketState.Open or WebSocketState.CloseSent)
+            {
+                WebSocketReceiveResult received = await client.ReceiveAsync(buffer, cancellationToken);
+                if (received.MessageType == WebSocketMessageType.Close && client.State == WebSocketState.CloseReceived)
+                {
+                    await client.CloseOutputAsync(received.CloseStatus ?? System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, received.CloseStatusDescription, cancellationToken);
+                }
+            }
+        }
+        catch (WebSocketException)
+        {
+            // The state and status below say what happened.
+        }
+
+        // .NET has no wasClean: a Closed state is a close handshake that completed.
+        return new Outcome((int?)client.CloseStatus, client.CloseStatusDescription ?? "", client.State == WebSocketState.Closed, $"State {client.State}");
     }
 
     private static IEnumerable<Case> Cases(Func<int> nextId)
@@ -113,7 +230,7 @@ internal static class RelayPeer
         yield return new Case("the proxy shuts down", Wait(shutdownId), Wait(shutdownId), ProxyCloses: true);
     }
 
-    private static Row Check(Case @case, WebSocketRelayResult result, Outcome atClient, Outcome atBackend)
+    private static Row Check(Case @case, WebSocketRelayResult result, Outcome atClient, Outcome atBackend, string peers = PythonPeers)
     {
         var failures = new List<string>();
         void Expect(bool ok, string what)
@@ -167,7 +284,7 @@ internal static class RelayPeer
         }
 
         string describe = @case.ProxyCloses ? @case.Name : $"{@case.Name}: {acting.Describe()}";
-        return new Row("Node ws ↔ relay ↔ Python websockets", "relay", new Scenario(@case.Client.Id, "relay " + describe), atClient, atBackend, failures, Checked: true);
+        return new Row(peers, "relay", new Scenario(@case.Client.Id, "relay " + describe), atClient, atBackend, failures, Checked: true);
     }
 
     private static Outcome ToOutcome(JsonElement json, int id)
