@@ -4,7 +4,7 @@ namespace WebSockets.CloseStatus;
 /// <remarks>
 /// Each side's result is as the proxy saw that connection (RFC 6455 §7.1.4–7.1.6): <see cref="WebSocketCloseResult.CloseStatus"/> is the code of
 /// that side's close frame (1005 for one without a code, 1006 when none arrived or it was malformed), <see cref="WebSocketCloseResult.SentStatus"/>
-/// the code the proxy sent it (the other side's, forwarded, or the proxy's own), <see cref="WebSocketCloseResult.Initiator"/>
+/// the code the proxy sent it (the other side's, forwarded, or the proxy's own; a write that failed as that connection ended counts), <see cref="WebSocketCloseResult.Initiator"/>
 /// <see cref="CloseInitiator.Local"/> when the proxy's close went first on that connection.
 /// </remarks>
 public sealed class WebSocketRelayResult
