@@ -14,11 +14,15 @@ internal sealed class NodePeer : IDisposable
 
     private NodePeer(Process process) => _process = process;
 
-    public static NodePeer Start(string nodeDirectory, string script, params string[] arguments)
+    public static NodePeer Start(string nodeDirectory, string script, params string[] arguments) =>
+        Launch("node", nodeDirectory, script, arguments);
+
+    /// <summary>Another interpreter speaking the same JSON lines (the relay's Python backend).</summary>
+    public static NodePeer Launch(string executable, string directory, string script, params string[] arguments)
     {
-        var start = new ProcessStartInfo("node")
+        var start = new ProcessStartInfo(executable)
         {
-            WorkingDirectory = nodeDirectory,
+            WorkingDirectory = directory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = false,

@@ -27,10 +27,11 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         string nodeDirectory = Path.GetFullPath(Option(args, "--node-dir") ?? Path.Combine(AppContext.BaseDirectory, "../../../node"));
-        string[] peers = (Option(args, "--peers") ?? "ws,chromium,dotnet").Split(',');
+        string[] peers = (Option(args, "--peers") ?? "ws,chromium,dotnet,relay").Split(',');
+        string python = Option(args, "--python") ?? "/usr/bin/python3";
         string? markdown = Option(args, "--markdown");
 
-        string? missing = FindMissing(peers, nodeDirectory);
+        string? missing = FindMissing(peers, nodeDirectory) ?? (peers.Contains("relay") && !CanRun(python, "-c \"import websockets\"") ? $"Python websockets is not importable by {python} (apt-get install python3-websockets, or pass --python)" : null);
         if (missing is not null)
         {
             Console.Error.WriteLine("peers: cannot run: " + missing);
@@ -41,7 +42,7 @@ internal static class Program
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            await RunAllAsync(peers, nodeDirectory, results);
+            await RunAllAsync(peers, nodeDirectory, python, results);
         }
         catch (AbortException e)
         {
@@ -60,10 +61,18 @@ internal static class Program
         return failed == 0 ? 0 : 1;
     }
 
-    private static async Task RunAllAsync(string[] peers, string nodeDirectory, List<Row> results)
+    private static async Task RunAllAsync(string[] peers, string nodeDirectory, string python, List<Row> results)
     {
         foreach (string peer in peers)
         {
+            if (peer == "relay")
+            {
+                string pythonDirectory = Path.Combine(Path.GetDirectoryName(nodeDirectory.TrimEnd('/'))!, "python");
+                results.AddRange(await RelayPeer.RunAsync(nodeDirectory, python, pythonDirectory, () => Interlocked.Increment(ref s_nextId)));
+                results.AddRange(await RelayPeer.RunDotNetClientAsync(nodeDirectory, () => Interlocked.Increment(ref s_nextId)));
+                continue;
+            }
+
             if (peer == "dotnet")
             {
                 results.AddRange(await DotNetPeer.RunAsync(() => Interlocked.Increment(ref s_nextId)));
@@ -206,7 +215,7 @@ internal static class Program
 
     private static string? FindMissing(string[] peers, string nodeDirectory)
     {
-        if (peers.Any(p => p is "ws" or "chromium"))
+        if (peers.Any(p => p is "ws" or "chromium" or "relay"))
         {
             if (!CanRun("node", "--version"))
             {
@@ -225,8 +234,8 @@ internal static class Program
             return $"Chromium is not at {chromium} (apt-get install chromium, or set CHROMIUM_PATH)";
         }
 
-        string? unknown = peers.FirstOrDefault(p => p is not ("ws" or "chromium" or "dotnet"));
-        return unknown is null ? null : $"unknown peer '{unknown}' (ws, chromium, dotnet)";
+        string? unknown = peers.FirstOrDefault(p => p is not ("ws" or "chromium" or "dotnet" or "relay"));
+        return unknown is null ? null : $"unknown peer '{unknown}' (ws, chromium, dotnet, relay)";
     }
 
     private static bool CanRun(string file, string argument)

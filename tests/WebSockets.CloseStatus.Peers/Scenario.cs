@@ -29,6 +29,7 @@ internal sealed record Scenario(
         string reason = Reason.Length == 0 ? "no reason" : Reason.Length <= 8 ? $"\"{Reason}\"" : $"{Encoding.UTF8.GetByteCount(Reason)}-byte reason";
         return Kind switch
         {
+            _ when Kind.StartsWith("relay ", StringComparison.Ordinal) => Kind[6..],
             Kinds.Simultaneous => $"{Kind} (ours {Code}, theirs {PeerCode})",
             Kinds.PeerMalformed or Kinds.WeMalformed => $"{Kind} (payload {Malformed})",
             Kinds.WeVanish or Kinds.PeerVanishes => Kind,
