@@ -491,17 +491,19 @@ public sealed class WebSocketCloser
         deadline?.Dispose();
         cancellation.Dispose();
         WebSocketCloseResult result = Describe(failure);
-        _completion.TrySetResult(result);
-        Drain?.Untrack(this);
         if (CloseMetrics.Enabled)
         {
-            // Once per connection, as Finish runs once; the drain's closes come here too and add nothing of their own.
+            // Once per connection, as Finish runs once, and before the result is out, so whoever sees it sees it counted.
+            // The drain's closes come here too and add nothing of their own.
             CloseOutcome outcome = result.WasClean ? CloseOutcome.Clean
                 : result.TimedOut ? CloseOutcome.TimedOut
                 : _canceled || WebSocket.CloseStatus.HasValue ? CloseOutcome.Aborted
                 : CloseOutcome.NoCloseFrame;
             CloseMetrics.Record(_role, result.CloseStatus, result.Initiator, outcome, _closingStarted);
         }
+
+        _completion.TrySetResult(result);
+        Drain?.Untrack(this);
     }
 
     private WebSocketCloseResult Describe(Exception? failure)
