@@ -8,7 +8,8 @@ namespace WebSockets.CloseStatus;
 /// <summary>
 /// The closing handshake of one WebSocket connection (RFC 6455 §7), without I/O: the stack reports what happened (a close
 /// frame arrived, a timer fired, the transport closed) and writes the close frames it is given, and each of those calls
-/// returns the <see cref="CloseHandshakeAction"/> the stack takes next. It never touches a socket, a clock or a thread.
+/// returns the <see cref="CloseHandshakeAction"/> the stack takes next. It never touches a socket, a clock or a thread (but
+/// for <see cref="WebSocketCloseMetrics"/>: while a listener enables its duration histogram, closing's start reads a timestamp).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -42,6 +43,7 @@ public sealed partial class CloseHandshake
     private CloseFrameError _peerCloseError; // with Flags.Failed
     private string? _failureReason; // with Flags.Failed; the caller's string, validated by Fail, kept rather than copied
     private string? _description; // CloseStatusDescription, once decoded; null until then
+    private long _closingStarted; // with Flags.Initiator: when closing started, if the duration histogram was enabled then; else 0
 
     // The drain's registration while one tracks this connection: a second Track throws rather than close it twice.
     internal WebSocketDrainRegistration? DrainRegistration;
@@ -186,13 +188,23 @@ public sealed partial class CloseHandshake
 
     /// <summary>Reports that the transport closed: by end of stream, by a reset, or because the stack closed it (§7.1.4).</summary>
     /// <remarks>
-    /// Allowed at any point; the result is final afterwards, and the action is <see cref="CloseHandshakeAction.None"/>. A second call changes nothing.
+    /// Allowed at any point; the result is final afterwards, and the action is <see cref="CloseHandshakeAction.None"/>. A second call changes
+    /// nothing. The first call ends the connection for the library's metrics (<see cref="WebSocketCloseMetrics"/>): it is counted then, once.
     /// A connection tracked by a <see cref="WebSocketDrain"/> leaves it here, as if its registration were disposed.
     /// </remarks>
     public void ReportTransportClosed()
     {
-        _flags |= Flags.Closed;
-        DrainRegistration?.Dispose();
+        if (!Has(Flags.Closed))
+        {
+            _flags |= Flags.Closed;
+            if (CloseMetrics.Enabled)
+            {
+                // Closing started on this connection only if the initiator bits are set: Reset leaves the timestamp behind.
+                CloseMetrics.Record(Role, CloseStatus.GetValueOrDefault(), Initiator, Outcome, Has(Flags.Initiator) ? _closingStarted : 0);
+            }
+
+            DrainRegistration?.Dispose();
+        }
     }
 
     /// <summary>Reports that the stack's timer ran out while it awaited the peer's close frame or, as a client, the server's closing of TCP.</summary>
@@ -238,6 +250,13 @@ public sealed partial class CloseHandshake
 
     private int ReasonLength => Has(Flags.Received) ? _reasonLength : 0;
 
+    // Once the transport closed: a failure aborts even when the peer's close came; without the peer's close it never arrived.
+    private CloseOutcome Outcome =>
+        WasClean ? CloseOutcome.Clean
+        : Has(Flags.TimedOut) ? CloseOutcome.TimedOut
+        : Has(Flags.Failed | Flags.Received) ? CloseOutcome.Aborted
+        : CloseOutcome.NoCloseFrame;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Has(Flags any) => (_flags & any) != 0;
 
@@ -249,6 +268,7 @@ public sealed partial class CloseHandshake
         if ((flags & Flags.Initiator) == 0)
         {
             flags |= (Flags)((int)initiator << InitiatorShift);
+            _closingStarted = CloseMetrics.Timestamp(); // closing starts now; the clock is read only for a listener
         }
 
         _flags = flags;

@@ -1,4 +1,5 @@
 using System;
+using System.Net.WebSockets;
 using WebSockets.CloseStatus.Internal;
 
 namespace WebSockets.CloseStatus;
@@ -11,6 +12,7 @@ public sealed class WebSocketCloseOptions
 
     private TimeSpan _timeout = DefaultTimeout;
     private CloseReasonTruncation _truncation;
+    private WebSocketRole? _role;
 
     /// <summary>Gets or sets how long the whole close may take, sending our close frame and waiting for the peer's, before the connection is aborted; <see cref="DefaultTimeout"/> unless set.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive, or is over <see cref="int.MaxValue"/> milliseconds (an infinite wait is what this close exists to prevent).</exception>
@@ -41,6 +43,23 @@ public sealed class WebSocketCloseOptions
             }
 
             _truncation = value;
+        }
+    }
+
+    /// <summary>Gets or sets the role the closer's connection has in the library's metrics (<see cref="WebSocketCloseMetrics.RoleTagName"/>); <see langword="null"/> unless set, for <see cref="WebSocketRole.Client"/> with a <see cref="ClientWebSocket"/> and <see cref="WebSocketRole.Server"/> with any other socket.</summary>
+    /// <remarks>System.Net does not say which role a socket has: set it for a client made by <c>WebSocket.CreateFromStream</c>.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not <see langword="null"/> or a defined <see cref="WebSocketRole"/>.</exception>
+    public WebSocketRole? Role
+    {
+        get => _role;
+        set
+        {
+            if (value is not (null or WebSocketRole.Client or WebSocketRole.Server))
+            {
+                ThrowHelper.ThrowUndefinedRole(value.GetValueOrDefault(), nameof(value));
+            }
+
+            _role = value;
         }
     }
 }

@@ -37,6 +37,7 @@ public sealed class WebSocketCloser : IDrainTarget
     private readonly TaskCompletionSource<WebSocketCloseResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeSpan _timeout;
     private readonly CloseReasonTruncation _truncation;
+    private readonly WebSocketRole _role;
 
     // All below under _gate.
     private bool _loopReceives;      // ReceiveAsync was called: the loop owns the receives
@@ -50,7 +51,8 @@ public sealed class WebSocketCloser : IDrainTarget
     private bool _timedOut;
     private bool _canceled;
     private CancellationToken _canceledToken;
-    private CloseInitiator? _initiator;
+    private CloseInitiator? _initiator;   // set once, when closing starts
+    private long _closingStarted;         // when closing started, if the duration histogram was enabled then; else 0
     private WebSocketCloseStatus? _sentStatus;
     private Timer? _deadline;
     private CancellationTokenRegistration _cancellation;
@@ -70,6 +72,7 @@ public sealed class WebSocketCloser : IDrainTarget
         WebSocket = webSocket;
         _timeout = options?.Timeout ?? WebSocketCloseOptions.DefaultTimeout;
         _truncation = options?.Truncation ?? CloseReasonTruncation.None;
+        _role = options?.Role ?? (webSocket is ClientWebSocket ? WebSocketRole.Client : WebSocketRole.Server);
         lock (s_closers)
         {
             if (s_closers.TryGetValue(webSocket, out _))
@@ -252,7 +255,7 @@ public sealed class WebSocketCloser : IDrainTarget
             {
                 _sendClaimed = true;
                 _sending = true;
-                _initiator ??= CloseInitiator.Remote;
+                StartClosing(CloseInitiator.Remote);
                 StartDeadline();
             }
         }
@@ -280,11 +283,11 @@ public sealed class WebSocketCloser : IDrainTarget
             {
                 _sendClaimed = true;
                 _sending = true;
-                _initiator ??= state == WebSocketState.Open ? CloseInitiator.Local : CloseInitiator.Remote;
+                StartClosing(state == WebSocketState.Open ? CloseInitiator.Local : CloseInitiator.Remote);
             }
             else if (state == WebSocketState.CloseSent)
             {
-                _initiator ??= CloseInitiator.Local;   // a close frame went out (System.Net's own) and none has arrived: ours went first
+                StartClosing(CloseInitiator.Local);   // a close frame went out (System.Net's own) and none has arrived: ours went first
             }
 
             if (state is WebSocketState.Open or WebSocketState.CloseReceived or WebSocketState.CloseSent)
@@ -390,6 +393,16 @@ public sealed class WebSocketCloser : IDrainTarget
         return true;
     }
 
+    // Called with _gate held. The first close sent or received starts closing, for the result and the duration metric.
+    private void StartClosing(CloseInitiator initiator)
+    {
+        if (_initiator is null)
+        {
+            _initiator = initiator;
+            _closingStarted = CloseMetrics.Timestamp();
+        }
+    }
+
     // Called with _gate held.
     private void StartDeadline()
     {
@@ -484,7 +497,19 @@ public sealed class WebSocketCloser : IDrainTarget
 
         deadline?.Dispose();
         cancellation.Dispose();
-        _completion.TrySetResult(Describe(failure));
+        WebSocketCloseResult result = Describe(failure);
+        if (CloseMetrics.Enabled)
+        {
+            // Once per connection, as Finish runs once, and before the result is out, so whoever sees it sees it counted.
+            // The drain's closes come here too and add nothing of their own.
+            CloseOutcome outcome = result.WasClean ? CloseOutcome.Clean
+                : result.TimedOut ? CloseOutcome.TimedOut
+                : _canceled || WebSocket.CloseStatus.HasValue ? CloseOutcome.Aborted
+                : CloseOutcome.NoCloseFrame;
+            CloseMetrics.Record(_role, result.CloseStatus, result.Initiator, outcome, _closingStarted);
+        }
+
+        _completion.TrySetResult(result);
         _drain?.Untrack(this);
     }
 

@@ -65,7 +65,8 @@ for pattern, what in [
     need(re.search(pattern, nuspec), what)
 groups = dict(re.findall(r'<group targetFramework="([^"]+)"\s*(?:/>|>(.*?)</group>)', nuspec, re.S))
 need(set(groups) == {".NETStandard2.0", "net10.0"}, f"dependency groups {sorted(groups)}")
-need(re.findall(r'<dependency id="([^"]+)"', groups[".NETStandard2.0"]) == ["System.Memory"], "netstandard2.0 depends on System.Memory only")
+need(sorted(re.findall(r'<dependency id="([^"]+)" version="([^"]+)"', groups[".NETStandard2.0"])) == [("System.Diagnostics.DiagnosticSource", "6.0.0"), ("System.Memory", "4.6.3")],
+     "netstandard2.0 depends on System.Memory and, for the metrics, System.Diagnostics.DiagnosticSource 6.0.0 (the oldest with Meter) only")
 need(not groups["net10.0"].strip(), "net10.0 has no dependencies")
 readme = z.read("PACKAGE.md").decode()
 links = re.findall(r"\]\(([^)\s]+)\)", readme)
@@ -292,6 +293,9 @@ cat > "$work/web/web.csproj" <<XML
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="WebSockets.CloseStatus" Version="$version" />
+    <PackageReference Include="OpenTelemetry.Extensions.Hosting" Version="1.21.0" />
+    <PackageReference Include="OpenTelemetry.Exporter.OpenTelemetryProtocol" Version="1.21.0" />
+    <PackageReference Include="OpenTelemetry.Exporter.InMemory" Version="1.21.0" />
     <ProjectReference Include="../legacy/legacy.csproj" />
   </ItemGroup>
 </Project>

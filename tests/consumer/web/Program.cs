@@ -1,13 +1,19 @@
 global using CloseStatus = WebSockets.CloseStatus.WebSocketCloseStatus;
 using System.Diagnostics;
 using System.Net.WebSockets;
+using OpenTelemetry.Metrics;
 using WebSockets.CloseStatus;
 
 // An ASP.NET Core app as its author writes it against the packed package: the README's endpoint (a receive loop through
 // WebSocketCloser, RequestAborted, 1012 when the app stops), a ClientWebSocket that closes first, one that stays until
-// the app stops, and the C# 7.3 netstandard2.0 library's close and drain. Each side's report is checked against the other's.
+// the app stops, and the C# 7.3 netstandard2.0 library's close and drain. Each side's report is checked against the other's,
+// and against the library's metrics, exported with OpenTelemetry as the README shows (and to memory, to be read here).
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls("http://127.0.0.1:0");
+builder.Services.AddOpenTelemetry()
+    .WithMetrics(metrics => metrics.AddMeter(WebSocketCloseMetrics.MeterName).AddOtlpExporter());
+var exported = new List<MetricSnapshot>();
+builder.Services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(exported));
 var app = builder.Build();
 app.UseWebSockets();
 
@@ -107,6 +113,25 @@ Check(seen.SequenceEqual(new[]
     "1001 Going Away \"legacy leaving\", clean, started by Remote, sent 1001",
     "1012 Service Restart, clean, started by Local, sent 1012",
 }), "the server's results match what each client did");
+
+// The metrics: each connection counted once, by role (the server's six endpoints; the C# 7.3 library's four closes).
+app.Services.GetRequiredService<MeterProvider>().ForceFlush();
+MetricSnapshot? closes = exported.LastOrDefault(metric => metric.Name == WebSocketCloseMetrics.ClosesCounterName);
+long Closes(string role) => closes is null ? 0 : closes.MetricPoints
+    .Where(point => Tags(point).Contains($"{WebSocketCloseMetrics.RoleTagName}={role}"))
+    .Sum(point => point.GetSumLong());
+static List<string> Tags(MetricPoint point)
+{
+    var tags = new List<string>();
+    foreach (KeyValuePair<string, object?> tag in point.Tags)
+    {
+        tags.Add($"{tag.Key}={tag.Value}");
+    }
+
+    return tags;
+}
+
+Check(Closes("server") == 6 && Closes("client") == 4, $"OpenTelemetry exported {Closes("server")} server and {Closes("client")} client closes of {WebSocketCloseMetrics.MeterName}");
 Console.WriteLine(ok ? "web consumer: all checks passed" : "web consumer: FAILED");
 return ok ? 0 : 1;
 
