@@ -143,8 +143,26 @@ public sealed class WebSocketStreamRelay
             result = new WebSocketRelayResult(_core.GetResult(RelayCore.Client, _exceptions[0]), _core.GetResult(RelayCore.Backend, _exceptions[1]));
         }
 
+        if (CloseMetrics.Enabled)
+        {
+            // Each leg is a connection of the proxy's: its server toward the client, its client toward the backend.
+            // Counted before the result is out, as the closer does; the legs' closing is not timed.
+            Record(WebSocketRole.Server, result.Client);
+            Record(WebSocketRole.Client, result.Backend);
+        }
+
         _completion.TrySetResult(result);
     }
+
+    private static void Record(WebSocketRole role, WebSocketCloseResult leg) => CloseMetrics.Record(
+        role,
+        leg.CloseStatus,
+        leg.Initiator,
+        leg.WasClean ? CloseOutcome.Clean
+            : leg.TimedOut ? CloseOutcome.TimedOut
+            : leg.CloseStatus != WebSocketCloseStatus.AbnormalClosure || leg.Exception is OperationCanceledException ? CloseOutcome.Aborted
+            : CloseOutcome.NoCloseFrame,
+        closingStarted: 0);
 
     // Reads one side and forwards to the other what the core says, until that side's stream ends.
     private async Task PumpAsync(int from)

@@ -612,4 +612,50 @@ public sealed class WebSocketCloseMetricsTests
         report.TimedOut.Should().Be(1);
         ShouldHaveOne(metrics, "1006", "local", clean: false, "timed_out", "server");
     }
+
+    // ---- The relay ----
+
+    [Fact]
+    public async Task Relay_TheProxysClose_CountsEachLegOnce_WithTheProxysRoleOnIt()
+    {
+        using var metrics = new MetricsRecorder();
+        using WebSocketStreamRelayTests.Proxied proxied = await WebSocketStreamRelayTests.Proxied.ConnectAsync();
+        Task<WebSocketRelayResult> run = proxied.Relay.RunAsync();
+        Task<WebSocketRelayResult> closing = proxied.Relay.CloseAsync(Status.ServiceRestart, "restarting");
+
+        var buffer = new byte[16];
+        (await Within(proxied.App.ReceiveAsync(buffer, CancellationToken.None))).MessageType.Should().Be(WebSocketMessageType.Close);
+        (await Within(proxied.Backend.ReceiveAsync(buffer, CancellationToken.None))).MessageType.Should().Be(WebSocketMessageType.Close);
+        await proxied.App.CloseOutputAsync((NetStatus)1012, null, CancellationToken.None);
+        await proxied.Backend.CloseOutputAsync((NetStatus)4001, null, CancellationToken.None);
+        proxied.Backend.Dispose();
+        WebSocketRelayResult result = await Within(closing);
+        await Within(run);
+
+        result.Client.WasClean.Should().BeTrue();
+        Measured[] closes = metrics.Closes;
+        closes.Should().HaveCount(2, "one per leg");
+        ShouldHaveTags(closes.Single(m => m.Tag(WebSocketCloseMetrics.RoleTagName) == "server"), "1012", "local", clean: true, "clean", "server");
+        ShouldHaveTags(closes.Single(m => m.Tag(WebSocketCloseMetrics.RoleTagName) == "client"), "4xxx", "local", clean: true, "clean", "client");
+        metrics.Durations.Should().BeEmpty("the relay's legs are counted, not timed");
+    }
+
+    [Fact]
+    public async Task Relay_ABackendThatDropsTcp_CountsNoCloseFrameOnItsLeg()
+    {
+        using var metrics = new MetricsRecorder();
+        using WebSocketStreamRelayTests.Proxied proxied = await WebSocketStreamRelayTests.Proxied.ConnectAsync();
+        Task<WebSocketRelayResult> run = proxied.Relay.RunAsync();
+
+        proxied.DropBackend();
+        var buffer = new byte[64];
+        (await Within(proxied.App.ReceiveAsync(buffer, CancellationToken.None))).MessageType.Should().Be(WebSocketMessageType.Close);
+        await proxied.App.CloseOutputAsync((NetStatus)1001, null, CancellationToken.None);
+        await Within(run);
+
+        Measured[] closes = metrics.Closes;
+        closes.Should().HaveCount(2);
+        ShouldHaveTags(closes.Single(m => m.Tag(WebSocketCloseMetrics.RoleTagName) == "client"), "1006", "none", clean: false, "no_close_frame", "client");
+        ShouldHaveTags(closes.Single(m => m.Tag(WebSocketCloseMetrics.RoleTagName) == "server"), "1001", "local", clean: true, "clean", "server");
+    }
 }

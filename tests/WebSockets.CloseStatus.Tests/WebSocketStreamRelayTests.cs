@@ -20,7 +20,7 @@ public class WebSocketStreamRelayTests
     private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(10);
 
     /// <summary>A client app and a backend app, each a .NET WebSocket, connected through a relay; disposing ends everything.</summary>
-    private sealed class Proxied : IDisposable
+    internal sealed class Proxied : IDisposable
     {
         private readonly TcpClient[] _tcp;
 
