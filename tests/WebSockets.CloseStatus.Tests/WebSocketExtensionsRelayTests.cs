@@ -68,6 +68,40 @@ public class WebSocketExtensionsRelayTests
     }
 
     [Fact]
+    public async Task RelayCloseAsync_ADestinationWithACloser_ClosesThroughIt_BoundedWithItsResult()
+    {
+        // A terminating proxy's loops read through closers: the relayed close must be the closer's own, with its timeout.
+        using SocketPair answering = await SocketPair.ConnectAsync();
+        var closer = new WebSocketCloser(answering.Server);
+        Task loop = ReceiveUntilCloseAsync(closer);
+        Task<WebSocketReceiveResult> atClient = answering.Client.ReceiveAsync(new byte[64], CancellationToken.None);
+        Task relayed = answering.Server.RelayCloseAsync(Result((WebSocketCloseStatus)4001, "upstream left"), CancellationToken.None);
+        WebSocketReceiveResult received = await atClient.WaitAsync(s_limit);
+        ((int?)received.CloseStatus).Should().Be(4001);
+        await answering.Client.CloseOutputAsync(received.CloseStatus!.Value, null, CancellationToken.None);
+        await relayed.WaitAsync(s_limit);
+        await loop.WaitAsync(s_limit);
+        WebSocketCloseResult result = await closer.Completion;
+        result.ToString().Should().Be("4001 Private use (4000–4999), clean, started by Local, sent 4001");
+
+        using SocketPair silent = await SocketPair.ConnectAsync();
+        var bounded = new WebSocketCloser(silent.Server, new WebSocketCloseOptions { Timeout = TimeSpan.FromMilliseconds(200) });
+        Task silentLoop = ReceiveUntilCloseAsync(bounded);
+        await silent.Server.RelayCloseAsync(Result(WebSocketCloseStatus.Empty, ""), CancellationToken.None).WaitAsync(s_limit);
+        WebSocketCloseResult timedOut = await bounded.Completion.WaitAsync(s_limit);
+        timedOut.TimedOut.Should().BeTrue("a peer that never answers is cut at the closer's timeout, not waited for");
+        timedOut.SentStatus.Should().Be(WebSocketCloseStatus.NormalClosure, "1005 goes on as 1000, which System.Net can send");
+        await silentLoop.WaitAsync(s_limit);
+    }
+
+    private static async Task ReceiveUntilCloseAsync(WebSocketCloser closer)
+    {
+        while ((await closer.ReceiveAsync(new ArraySegment<byte>(new byte[64]), CancellationToken.None)).MessageType != WebSocketMessageType.Close)
+        {
+        }
+    }
+
+    [Fact]
     public async Task RelayCloseAsync_ADestinationThatSentItsCloseOrEnded_SendsNothing()
     {
         using SocketPair destination = await SocketPair.ConnectAsync();
