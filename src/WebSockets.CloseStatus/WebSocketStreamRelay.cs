@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -58,7 +60,7 @@ public sealed class WebSocketStreamRelay
         CheckStream(backend, nameof(backend));
         if (ReferenceEquals(client, backend))
         {
-            RelayThrowHelper.ThrowSameStream(nameof(backend));
+            ThrowSameStream(nameof(backend));
         }
 
         _streams = [client, backend];
@@ -77,7 +79,7 @@ public sealed class WebSocketStreamRelay
     {
         if (Interlocked.Exchange(ref _started, 1) != 0)
         {
-            RelayThrowHelper.ThrowRunning();
+            ThrowRunning();
         }
 
         _ = RunCoreAsync(cancellationToken);
@@ -120,7 +122,7 @@ public sealed class WebSocketStreamRelay
 
         if (!stream.CanRead || !stream.CanWrite)
         {
-            RelayThrowHelper.ThrowStreamNotDuplex(stream.CanRead, stream.CanWrite, paramName);
+            ThrowStreamNotDuplex(stream.CanRead, stream.CanWrite, paramName);
         }
     }
 
@@ -415,4 +417,18 @@ public sealed class WebSocketStreamRelay
     {
         public void Fire() => relay.OnTimeout(leg);
     }
+
+    [DoesNotReturn]
+    private static void ThrowSameStream(string paramName) =>
+        throw new ArgumentException("The client and the backend are the same stream; a relay copies between two connections.", paramName);
+
+    [DoesNotReturn]
+    private static void ThrowStreamNotDuplex(bool canRead, bool canWrite, string paramName) =>
+        throw new ArgumentException(
+            string.Format(CultureInfo.InvariantCulture, "A relayed stream must be read and written; this one has CanRead {0} and CanWrite {1}.", canRead, canWrite),
+            paramName);
+
+    [DoesNotReturn]
+    private static void ThrowRunning() =>
+        throw new InvalidOperationException("RunAsync was called already: one relay runs once; await its Completion.");
 }

@@ -4,23 +4,9 @@ using System.Globalization;
 
 namespace WebSockets.CloseStatus.Internal;
 
-/// <summary>Throws the relay's exceptions for caller mistakes, as <see cref="ThrowHelper"/> does for the rest.</summary>
+/// <summary>Throws <see cref="WebSocketExtensions.RelayCloseAsync(System.Net.WebSockets.WebSocket, System.Net.WebSockets.WebSocket, System.Threading.CancellationToken)"/>'s exception for a caller mistake; <see cref="WebSocketStreamRelay"/>'s own are in its file, which is not mutated, as only its tests reach them.</summary>
 internal static class RelayThrowHelper
 {
-    [DoesNotReturn]
-    public static void ThrowSameStream(string paramName) =>
-        throw new ArgumentException("The client and the backend are the same stream; a relay copies between two connections.", paramName);
-
-    [DoesNotReturn]
-    public static void ThrowStreamNotDuplex(bool canRead, bool canWrite, string paramName) =>
-        throw new ArgumentException(
-            string.Format(CultureInfo.InvariantCulture, "A relayed stream must be read and written; this one has CanRead {0} and CanWrite {1}.", canRead, canWrite),
-            paramName);
-
-    [DoesNotReturn]
-    public static void ThrowRunning() =>
-        throw new InvalidOperationException("RunAsync was called already: one relay runs once; await its Completion.");
-
     [DoesNotReturn]
     public static void ThrowSourceOpen(string state, string paramName) =>
         throw new ArgumentException(
