@@ -139,12 +139,18 @@ public sealed class WebSocketDrain
 
     private void Add(IDrainTarget target)
     {
-        bool late;
+        Task<Task<WebSocketCloseResult>>? close = null;
         lock (_gate)
         {
             target.Drain = this;
-            late = _draining;
-            if (!late)
+            if (_draining)
+            {
+                // Listed before it starts, under the lock, so that the drain cannot report between this connection's
+                // arrival and its close; started outside the lock, as a stack's callbacks run in it.
+                close = LateClose(target);
+                _late.Add(close.Unwrap());
+            }
+            else
             {
                 _open.Add(target);
                 if (_open.Count >= _pruneAt)
@@ -154,15 +160,12 @@ public sealed class WebSocketDrain
             }
         }
 
-        if (late)
-        {
-            Task<WebSocketCloseResult> closing = target.CloseAsync(_options.CloseStatus, _options.StatusDescription, _abort.Token);
-            lock (_gate)
-            {
-                _late.Add(closing);
-            }
-        }
+        close?.RunSynchronously(TaskScheduler.Default);
     }
+
+    // Apart from Add, whose tracking would otherwise allocate this closure each time.
+    private Task<Task<WebSocketCloseResult>> LateClose(IDrainTarget target) =>
+        new(() => target.CloseAsync(_options.CloseStatus, _options.StatusDescription, _abort.Token));
 
     // A connection whose app reads through something other than its closer (a WebSocketStream that owns the socket, a
     // loop on the socket itself), or a stack that does not dispose its registration, may end without the drain seeing

@@ -256,6 +256,40 @@ public class WebSocketDrainTests
     }
 
     [Fact]
+    public async Task AConnectionTrackedAsTheLastOneEnds_IsWaitedFor_NotLeftOut()
+    {
+        // The newcomer's close begins just as the drain's last connection ends: the drain must count it by then, or it
+        // reports without it and the server stops with that connection open.
+        var drain = new WebSocketDrain(new WebSocketDrainOptions { Window = TimeSpan.Zero, KeepResults = true });
+        var last = new CloseHandshake(WebSocketRole.Server);
+        WebSocketDrainRegistration registration = drain.Track(last);
+        Task<WebSocketDrainReport> draining = drain.DrainAsync(CancellationToken.None);
+        var late = Connection();
+        int tracker = Environment.CurrentManagedThreadId;
+        bool armed = false, finishedWithoutIt = false;
+        late.Socket.OnStateRead = () =>
+        {
+            if (armed && Environment.CurrentManagedThreadId == tracker)
+            {
+                armed = false; // the newcomer's close reads its state: end the last connection here
+                last.WriteClose(new byte[CloseFrame.MaxLength], registration.CloseStatus, null, out _);
+                last.ReceiveClose(ClosePayload.Create(registration.CloseStatus, null));
+                last.ReportTransportClosed();
+                finishedWithoutIt = draining.Wait(TimeSpan.FromMilliseconds(500));
+            }
+        };
+
+        armed = true;
+        drain.Track(late.Closer);
+        armed.Should().BeFalse("the drain closed the newcomer at once, and that close read its state");
+        WebSocketDrainReport report = await Within(draining);
+
+        finishedWithoutIt.Should().BeFalse("the newcomer was open when the last connection ended");
+        report.Clean.Should().Be(2);
+        late.Socket.Sent.Should().Equal(((NetStatus)1012, (string?)null));
+    }
+
+    [Fact]
     public void Report_CountsEachOutcome_AndSaysSoInOneLine()
     {
         var report = new WebSocketDrainReport(clean: 5, remoteFirst: 2, timedOut: 3, aborted: 7, TimeSpan.FromMilliseconds(2345), []);
