@@ -93,8 +93,9 @@ public sealed class WebSocketStreamRelay
     /// <returns>How both sides ended: <see cref="Completion"/>, once <see cref="RunAsync"/> has relayed to the end. A side that had a close already (it closed first, or a close was forwarded to it) gets no second one.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="closeStatus"/> must not be sent in a close frame, or is <see cref="WebSocketCloseStatus.Empty"/> with a reason.</exception>
     /// <exception cref="ArgumentException"><paramref name="statusDescription"/> has a lone surrogate in the part sent, or is too long and the options do not truncate.</exception>
-    public async Task<WebSocketRelayResult> CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken = default)
+    public Task<WebSocketRelayResult> CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken cancellationToken = default)
     {
+        // The arguments are checked before the task: a caller that drops it (a shutdown callback) still sees its mistake.
         string? reason = string.IsNullOrEmpty(statusDescription) ? null : ClosePayload.TruncateReason(statusDescription!, _truncation, nameof(statusDescription));
         if (!closeStatus.IsValidOnWire() && !(closeStatus == WebSocketCloseStatus.Empty && reason is null))
         {
@@ -106,6 +107,11 @@ public sealed class WebSocketStreamRelay
             _core.Close(closeStatus, reason);
         }
 
+        return CloseCoreAsync(cancellationToken);
+    }
+
+    private async Task<WebSocketRelayResult> CloseCoreAsync(CancellationToken cancellationToken)
+    {
         using CancellationTokenRegistration registration = cancellationToken.Register(static relay => ((WebSocketStreamRelay)relay!).Cancel(), this);
         await ApplyActionsAsync().ConfigureAwait(false);   // the timers start now: each side's close and its reply within the timeout
         await Task.WhenAll(SendDueCloseAsync(RelayCore.Client), SendDueCloseAsync(RelayCore.Backend)).ConfigureAwait(false);
