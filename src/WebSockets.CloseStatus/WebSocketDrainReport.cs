@@ -42,8 +42,9 @@ public sealed class WebSocketDrainReport
     /// <returns>For example <c>1000 connections in 2.1 s: 990 clean (3 closed by the client first), 8 timed out, 2 aborted</c>.</returns>
     public override string ToString() => string.Format(
         CultureInfo.InvariantCulture,
-        "{0} connections in {1:0.0} s: {2} clean ({3} closed by the client first), {4} timed out, {5} aborted",
+        "{0} {1} in {2:0.0} s: {3} clean ({4} closed by the client first), {5} timed out, {6} aborted",
         Total,
+        Total == 1 ? "connection" : "connections",
         Elapsed.TotalSeconds,
         Clean,
         RemoteFirst,

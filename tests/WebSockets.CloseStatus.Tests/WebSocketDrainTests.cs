@@ -297,6 +297,10 @@ public class WebSocketDrainTests
         report.Total.Should().Be(15);
         report.ToString().Should().Be("15 connections in 2.3 s: 5 clean (2 closed by the client first), 3 timed out, 7 aborted");
         report.Results.Should().BeEmpty();
+        new WebSocketDrainReport(clean: 1, remoteFirst: 0, timedOut: 0, aborted: 0, TimeSpan.Zero, []).ToString()
+            .Should().Be("1 connection in 0.0 s: 1 clean (0 closed by the client first), 0 timed out, 0 aborted");
+        new WebSocketDrainReport(clean: 0, remoteFirst: 0, timedOut: 0, aborted: 0, TimeSpan.Zero, []).ToString()
+            .Should().StartWith("0 connections in ");
     }
 
     [Fact]
