@@ -41,7 +41,7 @@ public abstract class PatternBenchmarksBase
     private readonly int _code = 1000;
     private readonly WebSocketCloseStatus _status = WebSocketCloseStatus.NormalClosure;
     private readonly CloseHandshake _handshake = new(WebSocketRole.Server);
-    private readonly byte[] _sendBuffer = new byte[CloseFrame.MaxLength];
+    private readonly ArraySegment<byte> _sendBuffer = Workload.Aligned<byte>(new byte[CloseFrame.MaxLength], alignedIndex: 0, pageOffset: 512);
 
     private string _reason = "";
     private ArraySegment<byte> _payload;
@@ -62,23 +62,40 @@ public abstract class PatternBenchmarksBase
     public void Setup()
     {
         Workload.CheckLibraryBuild();
-        _reason = Workload.Reason;   // a string, as callers pass it; the floors read the same one
+        _reason = Workload.AlignedString(Workload.Reason, alignedIndex: 2, pageOffset: 1536);   // a string, as callers pass it; the floors read the same one
         _payload = Workload.Aligned<byte>(new byte[ClosePayload.MaxLength], alignedIndex: 2, pageOffset: 2048);
         _serverFrame = Workload.Aligned<byte>(new byte[CloseFrame.MaxLength], alignedIndex: 4, pageOffset: 2048);
         _clientFrame = Workload.Aligned<byte>(new byte[CloseFrame.MaxLength], alignedIndex: 8, pageOffset: 2048);
         _received = Workload.Aligned<byte>(Workload.Payload, alignedIndex: 2, pageOffset: 1024);
         _arrived = Workload.Aligned<byte>(Workload.Payload, alignedIndex: 2, pageOffset: 3072);
         CheckSameBytes();
-        AfterSetup();
+        PromoteEveryCase();
     }
 
-    /// <summary>Runs after the inputs are set up; the cold pattern promotes every case to its final code here.</summary>
-    protected virtual void AfterSetup()
+    /// <summary>
+    /// Promotes every case to tier 1, in every process, whichever case it measures: rounds of 50 calls (over the JIT's
+    /// 30) with a pause past its 100 ms call-counting delay, until a whole round compiles no method. So each process
+    /// compiles the same methods in the same order, and the runtime code all cases share (<c>Utf8.FromUtf16</c>'s
+    /// transcoder, <c>Utf8.IsValid</c>) lands at the same addresses in ours' process as in the floor's; and one call per
+    /// iteration (the cold pattern) measures final code from its first call.
+    /// </summary>
+    private void PromoteEveryCase()
     {
+        long compiled = -1;
+        for (int round = 0; round < 40 && System.Runtime.JitInfo.GetCompiledMethodCount() != compiled; round++)
+        {
+            compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            for (int i = 0; i < 50; i++)
+            {
+                CallEveryCase();
+            }
+
+            System.Threading.Thread.Sleep(150);
+        }
     }
 
-    /// <summary>Calls every case once: the cold pattern's tier-up.</summary>
-    protected int CallEveryCase() =>
+    /// <summary>Calls every case once.</summary>
+    private int CallEveryCase() =>
         OursChars() + OursCharsTruncating() + MinimalStrict()
         + OursFrameServer() + OursFrameServerTruncating() + OursHandshakeWriteClose() + MinimalStrictFrame()
         + OursFrameMasked() + OursFrameMaskedTruncating() + MinimalStrictFrameMasked()
@@ -304,22 +321,6 @@ public class ColdBenchmarks : PatternBenchmarksBase
 {
     private readonly byte[] _evict = new byte[8 << 20];
     private int _round;
-
-    /// <summary>Promotes every case to tier 1: rounds of 50 calls (over the JIT's 30) with a pause past its 100 ms call-counting delay, until a whole round compiles no method.</summary>
-    protected override void AfterSetup()
-    {
-        long compiled = -1;
-        for (int round = 0; round < 40 && System.Runtime.JitInfo.GetCompiledMethodCount() != compiled; round++)
-        {
-            compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-            for (int i = 0; i < 50; i++)
-            {
-                CallEveryCase();
-            }
-
-            System.Threading.Thread.Sleep(150);
-        }
-    }
 
     [Params(Pattern.Cold)]
     public Pattern Pattern { get; set; } = Pattern.Cold;
