@@ -146,47 +146,48 @@ public static class PatternTables
             yield break;
         }
 
-        var launchesOf = new Dictionary<(string Pattern, string Workload, string Method), List<List<double>>>();
-        var overheads = new Dictionary<string, List<double>>();
+        // Each case's launches and its overhead measurements, so that a case a later log measured again replaces both.
+        var runs = new Dictionary<(string Pattern, string Workload, string Method), (List<List<double>> Launches, List<double> Overhead)>();
         foreach (string log in Directory.GetFiles(artifacts, "*.log").OrderBy(File.GetLastWriteTimeUtc))
         {
-            (string Pattern, string Workload, string Method)? current = null;
+            (List<List<double>> Launches, List<double> Overhead)? current = null;
             foreach (string line in File.ReadLines(log))
             {
                 if (line.StartsWith("// Benchmark: ", StringComparison.Ordinal))
                 {
-                    current = ParseCase(line);
-                    if (current is { } key)
+                    current = null;
+                    if (ParseCase(line) is { } key)
                     {
-                        launchesOf[key] = [];
+                        current = runs[key] = ([], []);
                     }
                 }
-                else if (current is not { } key)
+                else if (current is not { } run)
                 {
                     continue;
                 }
                 else if (line.StartsWith("// Launch: ", StringComparison.Ordinal))
                 {
-                    launchesOf[key].Add([]);
+                    run.Launches.Add([]);
                 }
-                else if (launchesOf[key].Count > 0 && line.StartsWith("WorkloadActual ", StringComparison.Ordinal))
+                else if (run.Launches.Count > 0 && line.StartsWith("WorkloadActual ", StringComparison.Ordinal))
                 {
-                    launchesOf[key][^1].Add(PerOperation(line));
+                    run.Launches[^1].Add(PerOperation(line));
                 }
                 else if (line.StartsWith("OverheadActual ", StringComparison.Ordinal))
                 {
-                    (overheads.TryGetValue(key.Pattern, out List<double>? list) ? list : overheads[key.Pattern] = []).Add(PerOperation(line));
+                    run.Overhead.Add(PerOperation(line));
                 }
             }
         }
 
-        foreach (var (key, launches) in launchesOf)
+        Dictionary<string, double> overheads = runs.GroupBy(r => r.Key.Pattern)
+            .ToDictionary(g => g.Key, g => Median([.. g.SelectMany(r => r.Value.Overhead)]));
+        foreach (var (key, run) in runs)
         {
-            List<double>[] measured = [.. launches.Where(l => l.Count > 0)];
+            List<double>[] measured = [.. run.Launches.Where(l => l.Count > 0)];
             if (measured.Length > 0)
             {
-                double overhead = overheads.TryGetValue(key.Pattern, out List<double>? list) ? Median(list) : 0;
-                yield return (key, measured.Min(Median) - overhead);
+                yield return (key, measured.Min(Median) - overheads[key.Pattern]);
             }
         }
     }
@@ -220,8 +221,14 @@ public static class PatternTables
             : null;
     }
 
+    // The middle value; 0 for none (a log without overhead measurements takes nothing off).
     private static double Median(List<double> values)
     {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
         double[] sorted = [.. values.Order()];
         int middle = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
